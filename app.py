@@ -1,0 +1,42 @@
+"""KI-Werkbank: Streamlit entry point with the shared sidebar and the page navigation."""
+
+import logging
+
+import streamlit as st
+
+from workbench.errors import WorkbenchError
+from workbench.ui import components, sidebar, state
+
+st.set_page_config(page_title="KI-Werkbank", page_icon=":material/construction:", layout="wide")
+
+log = logging.getLogger("workbench.app")
+
+pages = {
+    "Werkbank": [
+        st.Page("pages/start.py", title="Start", icon=":material/home:", url_path="start", default=True),
+        st.Page("pages/chat.py", title="Freier Chat", icon=":material/chat:", url_path="chat"),
+    ],
+    "Einstellungen": [
+        st.Page("pages/models.py", title="Modelle & Status", icon=":material/dns:", url_path="modelle"),
+    ],
+}
+navigation = st.navigation(pages)
+
+gateway = state.gateway()
+settings = gateway.settings
+st.sidebar.title("KI-Werkbank")
+sidebar.render(gateway)
+components.show_config_problems(settings)
+
+try:
+    navigation.run()
+except WorkbenchError as exc:
+    components.show_error(exc)
+except Exception:
+    # The details go to the server log only; the screen gets a German message.
+    log.exception("unexpected error on page %s", navigation.title)
+    st.error(
+        "Es ist ein unerwarteter Fehler aufgetreten. Ihre Eingaben sind noch da; laden Sie die Seite neu "
+        "oder versuchen Sie es erneut. Wenn der Fehler bleibt, melden Sie ihn bitte Ihrer IT.",
+        icon=":material/error:",
+    )

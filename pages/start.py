@@ -1,0 +1,65 @@
+"""Start: what the workbench is, the Schutzstufen, the use cases, and what to do next."""
+
+import streamlit as st
+
+from workbench.policy import Schutzstufe
+from workbench.ui import state
+from workbench.usecases_overview import PLANNED_USE_CASES
+
+gw = state.gateway()
+sel = state.selection(gw)
+
+st.title("KI-Werkbank")
+st.markdown(
+    "Der Experimentierraum für generative KI in der Verwaltung: Probieren Sie Anwendungsfälle aus, "
+    "vergleichen Sie lokale und öffentliche Modelle und lernen Sie, worauf es beim sicheren Einsatz ankommt. "
+    "Jede KI-Antwort trägt einen **Transparenzhinweis**, und die **Letztverantwortung** bleibt bei Ihnen."
+)
+
+ollama = gw.settings.endpoint("ollama")
+if ollama is not None:
+    status = state.endpoint_status(gw, "ollama", sel.schutzstufe)
+    if status.error is not None:
+        st.warning(
+            "**Das lokale Modell ist noch nicht erreichbar.** So geht es weiter:\n"
+            "1. Ollama installieren (ollama.com) und starten: `ollama serve`\n"
+            f"2. Ein Modell laden: `ollama pull {ollama.default_model}` – oder auf der Seite „Modelle & Status“\n"
+            "3. Für Schutzstufe 1 optional einen öffentlichen Dienst anbinden: Umgebungsvariable "
+            "`OPENAI_API_KEY` setzen und die Werkbank neu starten",
+            icon=":material/info:",
+        )
+    elif not status.models:
+        st.info(
+            f"Ollama läuft, aber es ist noch kein Modell installiert. Laden Sie eines mit "
+            f"`ollama pull {ollama.default_model}` oder auf der Seite „Modelle & Status“.",
+            icon=":material/download:",
+        )
+
+st.subheader("Die Schutzstufen")
+st.caption("Nach dem Stufenmodell der VITAKO/KGSt-Guideline „Generative KI in Kommunalverwaltungen“.")
+left, right = st.columns(2)
+for column, level in ((left, Schutzstufe.ONE), (right, Schutzstufe.TWO)):
+    with column.container(border=True):
+        current = " (aktuell gewählt)" if level == sel.schutzstufe else ""
+        st.markdown(f"**{level.title}{current}**")
+        st.markdown(level.explanation)
+        if level is Schutzstufe.ONE:
+            st.caption(
+                "Beispiele: Ideen für eine Veranstaltung, ein Text ohne Namen, eine allgemeine Recherche."
+            )
+        else:
+            st.caption("Beispiele: eine Bürgeranfrage mit Namen und Adresse, ein Bescheid, interne Vorgänge.")
+st.markdown(
+    "Im Zweifel gilt **Schutzstufe 2**: Die Werkbank sendet dann nur an Dienste, die Ihre Organisation als "
+    "lokal freigegeben hat. Öffentliche Dienste sind auf dieser Stufe gesperrt – auch für Verbindungstests."
+)
+
+st.subheader("Anwendungsfälle")
+st.page_link("pages/chat.py", label="Freier Chat – jetzt ausprobieren", icon=":material/chat:")
+columns = st.columns(3)
+for index, case in enumerate(PLANNED_USE_CASES):
+    with columns[index % 3].container(border=True):
+        st.markdown(f"**{case.title}**")
+        st.caption(f"{case.category} · empfohlen: Schutzstufe {case.schutzstufe}")
+        st.markdown(case.description)
+        st.badge("in Vorbereitung", color="gray")

@@ -1,0 +1,86 @@
+"""The one interface every model backend implements.
+
+A backend streams `StreamEvent`s for a chat request, lists models and reports its version. It raises
+only typed workbench errors (`workbench.errors`); the client library's own exceptions never leave
+the backend. Backends are created by the gateway alone: no page or command constructs one directly.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from workbench.config import Endpoint
+from workbench.errors import WorkbenchError
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """A piece of a streamed answer. The last event has ``done=True`` and carries the usage."""
+
+    text: str = ""
+    done: bool = False
+    usage: Usage | None = None
+    finish_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    name: str
+    size_bytes: int | None = None
+    family: str | None = None
+    parameter_size: str | None = None
+    quantization: str | None = None
+    modified_at: str | None = None
+
+
+@dataclass(frozen=True)
+class PullProgress:
+    status: str
+    completed: int | None = None
+    total: int | None = None
+
+    @property
+    def fraction(self) -> float | None:
+        if self.total and self.completed is not None:
+            return max(0.0, min(1.0, self.completed / self.total))
+        return None
+
+
+class Backend(ABC):
+    """A model service behind an endpoint."""
+
+    supports_pull = False
+
+    def __init__(self, endpoint: Endpoint, api_key: str | None = None) -> None:
+        self.endpoint = endpoint
+        self._api_key = api_key
+
+    @abstractmethod
+    def stream_chat(
+        self, messages: Sequence[dict], model: str, *, options: dict | None = None
+    ) -> Iterator[StreamEvent]:
+        """Stream the answer. Ends with a ``done`` event, or raises `StreamInterrupted` if it breaks."""
+
+    @abstractmethod
+    def list_models(self) -> list[ModelInfo]: ...
+
+    @abstractmethod
+    def version(self) -> str:
+        """A short server description; raises when the endpoint cannot be reached."""
+
+    def pull(self, model: str) -> Iterator[PullProgress]:
+        raise WorkbenchError(
+            f"„{self.endpoint.label}“ kann keine Modelle herunterladen.",
+            "Modelle lassen sich nur bei Ollama-Endpunkten laden.",
+        )
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass

@@ -1,0 +1,181 @@
+"""Ollama backend on the official ``ollama`` client (NDJSON streaming over HTTP).
+
+The client has no default timeout, so every client gets an explicit one. With ``stream=True`` a
+server that is down raises a raw ``httpx.ConnectError`` on the first iteration rather than the
+client's ``ConnectionError``; both are mapped here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import httpx
+import ollama
+
+from workbench.backends.base import Backend, ModelInfo, PullProgress, StreamEvent, Usage
+from workbench.errors import (
+    AuthenticationFailed,
+    BackendError,
+    BackendTimeout,
+    EndpointUnreachable,
+    InvalidRequest,
+    ModelNotFound,
+    RateLimited,
+    ServerFailure,
+    StreamInterrupted,
+    redact,
+)
+
+
+class OllamaBackend(Backend):
+    supports_pull = True
+
+    def __init__(self, endpoint, api_key=None) -> None:
+        super().__init__(endpoint, api_key)
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else None
+        self._client = ollama.Client(
+            host=endpoint.base_url,
+            timeout=httpx.Timeout(endpoint.timeout, connect=endpoint.connect_timeout),
+            headers=headers,
+        )
+
+    # --- error mapping --------------------------------------------------------------------------
+
+    def _unreachable(self) -> EndpointUnreachable:
+        return EndpointUnreachable(
+            f"Ollama ist unter {self.endpoint.base_url} nicht erreichbar.",
+            "Starten Sie Ollama mit `ollama serve` (oder die Ollama-App) und versuchen Sie es erneut. "
+            "Läuft Ollama auf einem anderen Rechner, setzen Sie OLLAMA_HOST auf dessen Adresse.",
+        )
+
+    def _map(self, exc: Exception, model: str | None = None) -> BackendError:
+        label = self.endpoint.label
+        if isinstance(exc, ollama.ResponseError):
+            status = exc.status_code
+            detail = redact(str(exc.error), self._api_key)
+            if status == 404 and model and ("model" in detail.lower() or "not found" in detail.lower()):
+                return ModelNotFound(
+                    f"Das Modell „{model}“ ist in „{label}“ nicht installiert.",
+                    f"Laden Sie es mit `ollama pull {model}` oder auf der Seite „Modelle & Status“.",
+                )
+            if status in (401, 403):
+                return AuthenticationFailed(
+                    f"„{label}“ verweigert den Zugang ({status}).",
+                    "Prüfen Sie den hinterlegten Zugangsschlüssel (api_key_env in workbench.toml).",
+                )
+            if status == 429:
+                return RateLimited(
+                    f"„{label}“ meldet zu viele Anfragen (429).",
+                    "Warten Sie einen Moment und senden Sie die Anfrage erneut.",
+                )
+            if status >= 500:
+                return ServerFailure(
+                    f"„{label}“ meldet einen Serverfehler ({status}): {detail}",
+                    "Versuchen Sie es erneut. Bleibt der Fehler, prüfen Sie das Ollama-Protokoll "
+                    "(z. B. zu wenig Arbeitsspeicher für das Modell).",
+                )
+            return InvalidRequest(
+                f"„{label}“ hat die Anfrage abgelehnt ({status}): {detail}",
+                "Prüfen Sie Modell und Eingabe und versuchen Sie es erneut.",
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return BackendTimeout(
+                f"„{label}“ hat nicht rechtzeitig geantwortet (Zeitlimit {self.endpoint.timeout:.0f} s).",
+                "Beim ersten Aufruf lädt Ollama das Modell in den Speicher, das kann dauern. Versuchen Sie "
+                "es erneut, wählen Sie ein kleineres Modell oder erhöhen Sie timeout in workbench.toml.",
+            )
+        if isinstance(exc, ConnectionError | httpx.ConnectError):
+            return self._unreachable()
+        if isinstance(exc, httpx.HTTPError | OSError):
+            return EndpointUnreachable(
+                f"Die Verbindung zu „{label}“ ist gestört ({type(exc).__name__}).",
+                "Prüfen Sie, ob Ollama läuft (`ollama serve`), und versuchen Sie es erneut.",
+            )
+        raise exc
+
+    # --- interface ------------------------------------------------------------------------------
+
+    def stream_chat(
+        self, messages: Sequence[dict], model: str, *, options: dict | None = None
+    ) -> Iterator[StreamEvent]:
+        received_any = False
+        try:
+            stream = self._client.chat(
+                model=model, messages=list(messages), stream=True, options=options or None
+            )
+            for part in stream:
+                received_any = True
+                text = (part.message.content or "") if part.message else ""
+                if part.done:
+                    if text:
+                        yield StreamEvent(text=text)
+                    yield StreamEvent(
+                        done=True,
+                        usage=Usage(part.prompt_eval_count, part.eval_count),
+                        finish_reason=part.done_reason,
+                    )
+                    return
+                if text:
+                    yield StreamEvent(text=text)
+        except (ollama.ResponseError, httpx.HTTPError, ConnectionError, OSError) as exc:
+            if received_any and not isinstance(exc, ollama.ResponseError):
+                raise StreamInterrupted(
+                    f"Die Verbindung zu „{self.endpoint.label}“ brach während der Antwort ab.",
+                    "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut.",
+                ) from exc
+            raise self._map(exc, model) from exc
+        raise StreamInterrupted(
+            f"„{self.endpoint.label}“ hat die Antwort ohne Abschlussmeldung beendet.",
+            "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut.",
+        )
+
+    def list_models(self) -> list[ModelInfo]:
+        try:
+            listing = self._client.list()
+        except (ollama.ResponseError, httpx.HTTPError, ConnectionError, OSError) as exc:
+            raise self._map(exc) from exc
+        models = []
+        for m in listing.models:
+            details = m.details
+            models.append(
+                ModelInfo(
+                    name=m.model or "",
+                    size_bytes=m.size,
+                    family=details.family if details else None,
+                    parameter_size=details.parameter_size if details else None,
+                    quantization=details.quantization_level if details else None,
+                    modified_at=m.modified_at.isoformat() if m.modified_at else None,
+                )
+            )
+        return models
+
+    def version(self) -> str:
+        try:
+            response = self._client._client.get("/api/version")
+            response.raise_for_status()
+            return f"Ollama {response.json().get('version', '?')}"
+        except httpx.ConnectError as exc:
+            raise self._unreachable() from exc
+        except (httpx.HTTPError, ValueError) as exc:
+            raise EndpointUnreachable(
+                f"Unter {self.endpoint.base_url} antwortet kein Ollama-Dienst.",
+                "Prüfen Sie die Adresse (OLLAMA_HOST bzw. base_url in workbench.toml).",
+            ) from exc
+
+    def pull(self, model: str) -> Iterator[PullProgress]:
+        try:
+            for part in self._client.pull(model, stream=True):
+                yield PullProgress(status=part.status or "", completed=part.completed, total=part.total)
+        except ollama.ResponseError as exc:
+            if exc.status_code >= 500 or "manifest" in str(exc.error) or "not exist" in str(exc.error):
+                raise ModelNotFound(
+                    f"Das Modell „{model}“ konnte nicht geladen werden: {redact(str(exc.error))}",
+                    "Prüfen Sie den Namen in der Ollama-Bibliothek (z. B. llama3.2, mistral, qwen2.5) "
+                    "und die Internetverbindung des Ollama-Servers.",
+                ) from exc
+            raise self._map(exc, model) from exc
+        except (httpx.HTTPError, ConnectionError, OSError) as exc:
+            raise self._map(exc, model) from exc
+
+    def close(self) -> None:
+        self._client._client.close()

@@ -1,0 +1,156 @@
+"""OpenAI-compatible backend on the official ``openai`` client (SSE streaming).
+
+Serves the public OpenAI API as well as OpenAI-compatible gateways of a data centre. Usage comes
+from the final stream chunk (``stream_options.include_usage``); gateways that reject that option
+are retried once without it. Error messages from the service can contain parts of the API key,
+so every detail shown to the user passes through `redact`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import httpx2
+import openai
+
+from workbench.backends.base import Backend, ModelInfo, StreamEvent, Usage
+from workbench.errors import (
+    AuthenticationFailed,
+    BackendError,
+    BackendTimeout,
+    EndpointUnreachable,
+    InvalidRequest,
+    ModelNotFound,
+    RateLimited,
+    ServerFailure,
+    StreamInterrupted,
+    redact,
+)
+
+# A gateway without keys still needs a non-empty string for the client.
+_NO_KEY = "keiner-erforderlich"
+
+
+class OpenAIBackend(Backend):
+    def __init__(self, endpoint, api_key=None) -> None:
+        super().__init__(endpoint, api_key)
+        self._client = openai.OpenAI(
+            api_key=api_key or _NO_KEY,
+            base_url=endpoint.base_url,
+            timeout=openai.Timeout(endpoint.timeout, connect=endpoint.connect_timeout),
+            max_retries=1,
+        )
+
+    def _detail(self, exc: Exception) -> str:
+        message = getattr(exc, "message", None) or str(exc)
+        return redact(message, self._api_key)
+
+    def _map(self, exc: Exception, model: str | None = None) -> BackendError:
+        label = self.endpoint.label
+        key_env = self.endpoint.api_key_env or "des API-Schlüssels"
+        if isinstance(exc, openai.AuthenticationError):
+            return AuthenticationFailed(
+                f"„{label}“ hat den API-Schlüssel abgelehnt (401): Er ist ungültig, abgelaufen oder widerrufen.",
+                f"Legen Sie einen gültigen Schlüssel in der Umgebungsvariable {key_env} ab und starten Sie "
+                "die Werkbank neu.",
+            )
+        if isinstance(exc, openai.PermissionDeniedError):
+            return AuthenticationFailed(
+                f"„{label}“ verweigert den Zugriff (403).",
+                "Der Schlüssel hat keine Berechtigung für dieses Modell oder diese Region. Wenden Sie sich "
+                "an die Verwaltung Ihres Zugangs.",
+            )
+        if isinstance(exc, openai.NotFoundError):
+            return ModelNotFound(
+                f"Das Modell „{model}“ ist bei „{label}“ nicht verfügbar.",
+                "Wählen Sie ein anderes Modell in der Seitenleiste; die verfügbaren Modelle zeigt die Seite "
+                "„Modelle & Status“.",
+            )
+        if isinstance(exc, openai.RateLimitError):
+            body = getattr(exc, "body", None)
+            code = body.get("code") if isinstance(body, dict) else None
+            if code == "insufficient_quota":
+                hint = "Das Kontingent des Zugangs ist erschöpft. Prüfen Sie Abrechnung und Limits beim Anbieter."
+            else:
+                hint = "Warten Sie einen Moment und senden Sie die Anfrage erneut."
+            return RateLimited(f"„{label}“ meldet zu viele Anfragen (429).", hint)
+        if isinstance(exc, openai.APITimeoutError):
+            return BackendTimeout(
+                f"„{label}“ hat nicht rechtzeitig geantwortet (Zeitlimit {self.endpoint.timeout:.0f} s).",
+                "Versuchen Sie es erneut oder erhöhen Sie timeout in workbench.toml.",
+            )
+        if isinstance(exc, openai.APIConnectionError):
+            return EndpointUnreachable(
+                f"„{label}“ ist unter {self.endpoint.base_url} nicht erreichbar.",
+                "Prüfen Sie die Netzverbindung und die Adresse (OPENAI_BASE_URL bzw. base_url in "
+                "workbench.toml).",
+            )
+        if isinstance(exc, openai.APIStatusError) and exc.status_code >= 500:
+            return ServerFailure(
+                f"„{label}“ meldet einen Serverfehler ({exc.status_code}).",
+                "Der Dienst hat ein Problem. Versuchen Sie es in einigen Minuten erneut.",
+            )
+        if isinstance(exc, openai.APIStatusError):
+            return InvalidRequest(
+                f"„{label}“ hat die Anfrage abgelehnt ({exc.status_code}): {self._detail(exc)}",
+                "Prüfen Sie Modell und Eingabe und versuchen Sie es erneut.",
+            )
+        if isinstance(exc, openai.APIError | httpx2.HTTPError | OSError):
+            return EndpointUnreachable(
+                f"Die Verbindung zu „{label}“ ist gestört ({type(exc).__name__}).",
+                "Versuchen Sie es erneut.",
+            )
+        raise exc
+
+    def _open_stream(self, messages: Sequence[dict], model: str, options: dict | None):
+        kwargs = dict(model=model, messages=list(messages), stream=True, **(options or {}))
+        try:
+            return self._client.chat.completions.create(stream_options={"include_usage": True}, **kwargs)
+        except openai.BadRequestError as exc:
+            if "stream_options" not in self._detail(exc):
+                raise
+        return self._client.chat.completions.create(**kwargs)
+
+    def stream_chat(
+        self, messages: Sequence[dict], model: str, *, options: dict | None = None
+    ) -> Iterator[StreamEvent]:
+        received_any = False
+        finish_reason = None
+        usage = None
+        try:
+            stream = self._open_stream(messages, model, options)
+            for chunk in stream:
+                received_any = True
+                if chunk.usage:
+                    usage = Usage(chunk.usage.prompt_tokens, chunk.usage.completion_tokens)
+                for choice in chunk.choices:
+                    if choice.delta and choice.delta.content:
+                        yield StreamEvent(text=choice.delta.content)
+                    if choice.finish_reason:
+                        finish_reason = choice.finish_reason
+        except (openai.OpenAIError, httpx2.HTTPError, OSError) as exc:
+            if received_any and not isinstance(exc, openai.APIStatusError):
+                raise StreamInterrupted(
+                    f"Die Verbindung zu „{self.endpoint.label}“ brach während der Antwort ab.",
+                    "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut.",
+                ) from exc
+            raise self._map(exc, model) from exc
+        if finish_reason is None:
+            raise StreamInterrupted(
+                f"„{self.endpoint.label}“ hat die Antwort ohne Abschlussmeldung beendet.",
+                "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut.",
+            )
+        yield StreamEvent(done=True, usage=usage or Usage(), finish_reason=finish_reason)
+
+    def list_models(self) -> list[ModelInfo]:
+        try:
+            return sorted((ModelInfo(name=m.id) for m in self._client.models.list()), key=lambda m: m.name)
+        except (openai.OpenAIError, httpx2.HTTPError, OSError) as exc:
+            raise self._map(exc) from exc
+
+    def version(self) -> str:
+        count = len(self.list_models())
+        return f"OpenAI-kompatibel, {count} Modelle"
+
+    def close(self) -> None:
+        self._client.close()

@@ -1,0 +1,83 @@
+"""A multi-turn conversation held outside the UI, so its safety rules are testable.
+
+A conversation remembers the highest Schutzstufe at which any of its turns was sent. Once a turn
+went out at Schutzstufe 2, the history may hold personal data, so later turns are sent at
+Schutzstufe 2 as well, even if the switch now says 1: the history never travels to a public service.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workbench.gateway import ChatRequest, Result
+from workbench.policy import Schutzstufe, parse_schutzstufe
+from workbench.transparency import (
+    Turn,
+    export_conversation_json,
+    export_conversation_markdown,
+    export_conversation_text,
+)
+
+
+@dataclass
+class Entry:
+    role: str  # "user" | "assistant"
+    content: str
+    result: Result | None = None
+
+
+@dataclass
+class Conversation:
+    entries: list[Entry] = field(default_factory=list)
+    highest_schutzstufe: int = 1
+
+    def effective_schutzstufe(self, selected: object) -> Schutzstufe | None:
+        level = parse_schutzstufe(selected)
+        if level is None:
+            return None
+        return Schutzstufe(max(int(level), self.highest_schutzstufe))
+
+    def is_locked_to_stufe_2(self, selected: object) -> bool:
+        return parse_schutzstufe(selected) is Schutzstufe.ONE and self.highest_schutzstufe >= 2
+
+    def request(self, prompt: str, selected: object, endpoint_id: str, model: str | None) -> ChatRequest:
+        """The request for a new user turn (the turn itself is added by `add_user`)."""
+        messages = [{"role": e.role, "content": e.content} for e in self.entries]
+        messages.append({"role": "user", "content": prompt})
+        return ChatRequest(
+            messages=messages,
+            schutzstufe=self.effective_schutzstufe(selected),
+            endpoint_id=endpoint_id,
+            model=model,
+            purpose="chat",
+        )
+
+    def add_user(self, prompt: str) -> Entry:
+        entry = Entry("user", prompt)
+        self.entries.append(entry)
+        return entry
+
+    def add_result(self, result: Result) -> None:
+        self.highest_schutzstufe = max(self.highest_schutzstufe, int(result.schutzstufe))
+        self.entries.append(Entry("assistant", result.text, result))
+
+    def discard_failed(self, entry: Entry, schutzstufe: object) -> None:
+        """Drop a user turn whose answer never came; the caller keeps its text for editing."""
+        if entry in self.entries:
+            self.entries.remove(entry)
+        # A request that failed in transit may still have reached the endpoint.
+        level = parse_schutzstufe(schutzstufe)
+        if level is not None:
+            self.highest_schutzstufe = max(self.highest_schutzstufe, int(level))
+
+    def turns(self) -> list[Turn]:
+        return [Turn(e.role, e.content, e.result.notice if e.result else None) for e in self.entries]
+
+    def export_markdown(self) -> str:
+        return export_conversation_markdown(self.turns(), "Freier Chat – KI-Werkbank")
+
+    def export_text(self) -> str:
+        return export_conversation_text(self.turns(), "Freier Chat – KI-Werkbank")
+
+    def export_json(self) -> str:
+        return export_conversation_json(self.turns(), "Freier Chat – KI-Werkbank")

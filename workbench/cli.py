@@ -1,0 +1,187 @@
+"""The ``workbench`` command: start the app, show endpoint status, ask a model from the terminal.
+
+Every command goes through the same gateway as the app, with Schutzstufe 2 as the default. German
+messages go to stderr, answers to stdout. Exit codes: 0 success, 1 the model service failed,
+2 refused by the policy or wrong usage, 3 the answer broke off (partial text printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from workbench.config import Settings, load_settings
+from workbench.errors import PolicyRefused, WorkbenchError
+from workbench.gateway import ChatRequest, Gateway
+from workbench.policy import DEFAULT_SCHUTZSTUFE
+
+EXIT_OK, EXIT_BACKEND, EXIT_REFUSED, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+
+def app_path() -> Path:
+    return Path(__file__).resolve().parent.parent / "app.py"
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _report_config(settings: Settings) -> None:
+    for problem in settings.problems:
+        prefix = "Warnung" if problem.severity == "warning" else "Konfigurationsfehler"
+        _err(f"{prefix}: {problem}")
+
+
+def _format_error(exc: WorkbenchError) -> str:
+    return f"{exc.title}: {exc.display()}"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    path = app_path()
+    if not path.exists():
+        _err(
+            "Die App-Datei app.py wurde nicht gefunden. Installieren Sie die Werkbank aus dem Quellverzeichnis "
+            "mit `python3 -m pip install -e .`."
+        )
+        return EXIT_REFUSED
+    command = [sys.executable, "-m", "streamlit", "run", str(path), "--server.port", str(args.port)]
+    if args.headless:
+        command += ["--server.headless", "true"]
+    try:
+        return subprocess.call(command, cwd=path.parent)
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    _report_config(settings)
+    gateway = Gateway(settings)
+    print(f"Schutzstufe {args.schutzstufe}")
+    if settings.config_path:
+        print(f"Konfiguration: {settings.config_path}")
+    for endpoint in settings.endpoints:
+        status = gateway.status(endpoint.id, args.schutzstufe)
+        print()
+        print(f"{endpoint.label} [{endpoint.id}]")
+        print(f"  Art:          {endpoint.kind.value}, {endpoint.classification.german}")
+        print(f"  Adresse:      {endpoint.base_url}")
+        if status.key_present is not None:
+            print(
+                f"  API-Schlüssel: {'vorhanden' if status.key_present else 'fehlt (' + str(endpoint.api_key_env) + ')'}"
+            )
+        if not status.checked:
+            reason = (
+                status.decision.reason
+                if not status.decision.allowed
+                else settings.missing_key_reason(endpoint)
+            )
+            print(f"  Nicht geprüft: {reason}")
+            continue
+        if status.error:
+            print(f"  Erreichbar:   nein – {status.error.display()}")
+            continue
+        print(f"  Erreichbar:   ja ({status.version})")
+        names = ", ".join(m.name for m in status.models) or "keine"
+        print(f"  Modelle:      {names}")
+    return EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    settings = load_settings()
+    _report_config(settings)
+    gateway = Gateway(settings)
+    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    if not prompt.strip():
+        _err('Bitte geben Sie eine Frage an, z. B. workbench ask "Was ist ein Bürgerhaushalt?"')
+        return EXIT_REFUSED
+    endpoint_id = args.endpoint
+    if endpoint_id is None:
+        default = gateway.default_endpoint(args.schutzstufe)
+        if default is None:
+            _err(
+                f"Auf Schutzstufe {args.schutzstufe} ist kein KI-Dienst nutzbar. "
+                "Prüfen Sie mit `workbench status`, welche Dienste eingerichtet sind."
+            )
+            return EXIT_REFUSED
+        endpoint_id = default.id
+    request = ChatRequest(
+        messages=[{"role": "user", "content": prompt}],
+        schutzstufe=args.schutzstufe,
+        endpoint_id=endpoint_id,
+        model=args.model,
+        purpose="cli.ask",
+    )
+    try:
+        response = gateway.chat(request)
+        for chunk in response:
+            sys.stdout.write(chunk)
+            sys.stdout.flush()
+        result = response.result
+    except PolicyRefused as exc:
+        _err(_format_error(exc))
+        return EXIT_REFUSED
+    except WorkbenchError as exc:
+        _err(_format_error(exc))
+        return EXIT_BACKEND
+    print()
+    print()
+    print(f"{result.notice.title}: {result.notice.text()}")
+    if result.error:
+        _err(_format_error(result.error))
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbench",
+        description="KI-Werkbank: generative KI sicher ausprobieren (Schutzstufen nach VITAKO/KGSt).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+
+    run = sub.add_parser("run", help="die Werkbank im Browser starten")
+    run.add_argument("--port", type=int, default=8501, help="Port der App (Standard: 8501)")
+    run.add_argument("--headless", action="store_true", help="keinen Browser öffnen")
+    run.set_defaults(func=cmd_run)
+
+    def add_stufe(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--schutzstufe",
+            type=int,
+            choices=[1, 2],
+            default=int(DEFAULT_SCHUTZSTUFE),
+            help="1: keine personenbezogenen Daten; 2: personenbezogene Daten, nur lokale Dienste (Standard: 2)",
+        )
+
+    status = sub.add_parser("status", help="KI-Dienste, Einstufung, Erreichbarkeit und Modelle anzeigen")
+    add_stufe(status)
+    status.set_defaults(func=cmd_status)
+
+    ask = sub.add_parser("ask", help="eine Frage an ein Modell stellen (mit Transparenzhinweis)")
+    add_stufe(ask)
+    ask.add_argument("--endpoint", help="Kennung des KI-Dienstes, z. B. ollama oder openai")
+    ask.add_argument("--model", help="Modellname (Standard: Voreinstellung des Dienstes)")
+    ask.add_argument("prompt", metavar="PROMPT", help="die Frage; - liest sie von der Standardeingabe")
+    ask.set_defaults(func=cmd_ask)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except WorkbenchError as exc:
+        _err(_format_error(exc))
+        return EXIT_BACKEND
+    except KeyboardInterrupt:
+        _err("Abgebrochen.")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

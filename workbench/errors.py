@@ -1,0 +1,95 @@
+"""Typed workbench errors.
+
+Every failure a user can meet is one of these. Each carries a German `user_message` (what happened)
+and a `hint` (how to fix it); the UI and the CLI render them in one place and never show a traceback.
+Backends translate client-library exceptions into these with ``raise ... from exc``.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+class WorkbenchError(Exception):
+    """Base class: a German message for the user plus a hint on how to fix it."""
+
+    title = "Fehler"
+
+    def __init__(self, user_message: str, hint: str = "") -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.hint = hint
+
+    def display(self) -> str:
+        """Message and hint as one German text for screen or terminal."""
+        return f"{self.user_message}\n{self.hint}" if self.hint else self.user_message
+
+
+class ConfigError(WorkbenchError):
+    title = "Konfigurationsfehler"
+
+
+class PolicyRefused(WorkbenchError):
+    """The choke point refused the request; `decision` says why."""
+
+    title = "Anfrage nicht gesendet"
+
+    def __init__(self, decision) -> None:
+        super().__init__(decision.reason, decision.hint)
+        self.decision = decision
+
+
+class BackendError(WorkbenchError):
+    """A model endpoint could not serve the request."""
+
+    title = "Modell nicht erreichbar"
+
+
+class EndpointUnreachable(BackendError):
+    pass
+
+
+class ModelNotFound(BackendError):
+    title = "Modell nicht vorhanden"
+
+
+class AuthenticationFailed(BackendError):
+    title = "Zugang abgelehnt"
+
+
+class RateLimited(BackendError):
+    title = "Zu viele Anfragen"
+
+
+class ServerFailure(BackendError):
+    title = "Serverfehler"
+
+
+class BackendTimeout(BackendError):
+    title = "Zeitüberschreitung"
+
+
+class StreamInterrupted(BackendError):
+    """The answer broke off mid-way; the partial text is kept by the caller."""
+
+    title = "Antwort abgebrochen"
+
+
+class InvalidRequest(BackendError):
+    title = "Anfrage abgelehnt"
+
+
+_SECRET_PATTERNS = [
+    re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*.]{6,}"),
+    re.compile(r"(?i)\bbearer\s+[A-Za-z0-9_\-.=*]{6,}"),
+]
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """Remove API keys (given ones and anything shaped like a key) from a message."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "[API-Schlüssel entfernt]")
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub("[API-Schlüssel entfernt]", text)
+    return text

@@ -1,0 +1,299 @@
+"""The choke point: every model request and every contact with a model service passes through here.
+
+``Gateway.chat`` checks the request against the policy (Schutzstufe x endpoint classification) and
+refuses before any byte leaves when the answer is no: at Schutzstufe 2 nothing reaches an endpoint
+that is not classified ``lokal``, whoever asks. Only then is a backend created, and the answer
+streams back as a `Response` that records timings and usage and ends in a `Result` with its
+transparency notice. Status checks, model listings and model downloads go through the same policy,
+so even a connection test never touches a public service at Schutzstufe 2.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from workbench.backends import ModelInfo, PullProgress, Usage, create_backend
+from workbench.config import Endpoint, Settings
+from workbench.errors import PolicyRefused, StreamInterrupted, WorkbenchError
+from workbench.policy import Decision, Schutzstufe, decide, parse_schutzstufe
+from workbench.transparency import Notice, export_json, export_markdown, export_text, now
+
+log = logging.getLogger("workbench.gateway")
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """What a page, a CLI command or an agent step wants to send."""
+
+    messages: Sequence[dict]
+    schutzstufe: object
+    endpoint_id: str
+    model: str | None = None
+    purpose: str = "chat"
+    options: dict | None = None
+
+
+@dataclass
+class Result:
+    """A finished (or broken-off) answer with everything the notice and the run log need."""
+
+    text: str
+    complete: bool
+    model: str
+    endpoint: Endpoint
+    schutzstufe: Schutzstufe
+    decision: Decision
+    purpose: str
+    notice: Notice
+    ttft_s: float | None
+    total_s: float
+    usage: Usage = field(default_factory=Usage)
+    error: WorkbenchError | None = None
+
+    @property
+    def tokens_per_second(self) -> float | None:
+        if not self.usage.completion_tokens or not self.total_s:
+            return None
+        generation = self.total_s - (self.ttft_s or 0.0)
+        return self.usage.completion_tokens / generation if generation > 0 else None
+
+    def markdown(self, title: str = "") -> str:
+        return export_markdown(self.text, self.notice, title)
+
+    def plain_text(self) -> str:
+        return export_text(self.text, self.notice)
+
+    def json(self) -> str:
+        return export_json(self.text, self.notice)
+
+
+class Response:
+    """A lazy answer: iterate once for the text chunks, then read `result`. Replays after the first pass."""
+
+    def __init__(
+        self,
+        gateway: Gateway,
+        request: ChatRequest,
+        endpoint: Endpoint,
+        model: str,
+        level: Schutzstufe,
+        decision: Decision,
+    ) -> None:
+        self._gateway = gateway
+        self.request = request
+        self.endpoint = endpoint
+        self.model = model
+        self.schutzstufe = level
+        self.decision = decision
+        self._chunks: list[str] = []
+        self._result: Result | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        if self._result is not None:
+            yield from self._chunks
+            return
+        yield from self._run()
+
+    def _run(self) -> Iterator[str]:
+        start = time.perf_counter()
+        ttft = None
+        usage = Usage()
+        error: WorkbenchError | None = None
+        backend = self._gateway._backend(self.endpoint)
+        try:
+            for event in backend.stream_chat(self.request.messages, self.model, options=self.request.options):
+                if event.text:
+                    if ttft is None:
+                        ttft = time.perf_counter() - start
+                    self._chunks.append(event.text)
+                    yield event.text
+                if event.done:
+                    usage = event.usage or Usage()
+        except StreamInterrupted as exc:
+            if not self._chunks:
+                raise
+            error = exc
+        finally:
+            backend.close()
+        total = time.perf_counter() - start
+        settings = self._gateway.settings
+        complete = error is None
+        self._result = Result(
+            text="".join(self._chunks),
+            complete=complete,
+            model=self.model,
+            endpoint=self.endpoint,
+            schutzstufe=self.schutzstufe,
+            decision=self.decision,
+            purpose=self.request.purpose,
+            notice=Notice(
+                ai_generated=True,
+                created_at=now(),
+                model=self.model,
+                endpoint_id=self.endpoint.id,
+                endpoint_label=self.endpoint.label,
+                classification=self.endpoint.classification,
+                schutzstufe=int(self.schutzstufe),
+                organisation=settings.organisation,
+                organisation_notice=settings.notice_text,
+                complete=complete,
+            ),
+            ttft_s=ttft,
+            total_s=total,
+            usage=usage,
+            error=error,
+        )
+        log.info(
+            "answer purpose=%s endpoint=%s model=%s complete=%s ttft=%.3f total=%.3f tokens=%s/%s",
+            self.request.purpose,
+            self.endpoint.id,
+            self.model,
+            complete,
+            ttft or -1,
+            total,
+            usage.prompt_tokens,
+            usage.completion_tokens,
+        )
+
+    @property
+    def result(self) -> Result:
+        if self._result is None:
+            for _ in self:
+                pass
+        assert self._result is not None
+        return self._result
+
+    @property
+    def text(self) -> str:
+        return self.result.text
+
+
+@dataclass(frozen=True)
+class EndpointOption:
+    """An endpoint as the UI offers it at a given Schutzstufe: usable or not, and why."""
+
+    endpoint: Endpoint
+    decision: Decision
+    missing_key: str | None
+
+    @property
+    def usable(self) -> bool:
+        return self.decision.allowed and self.missing_key is None
+
+    @property
+    def reason(self) -> str:
+        return (
+            self.decision.reason if not self.decision.allowed else (self.missing_key or self.decision.reason)
+        )
+
+
+@dataclass(frozen=True)
+class EndpointStatus:
+    endpoint: Endpoint
+    decision: Decision
+    key_present: bool | None  # None when the endpoint needs no key
+    checked: bool  # False when the policy forbade contacting it
+    reachable: bool = False
+    version: str = ""
+    models: tuple[ModelInfo, ...] = ()
+    error: WorkbenchError | None = None
+
+
+class Gateway:
+    """The only way to a model. Construct one per settings; it holds no connections between calls."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    # --- decisions --------------------------------------------------------------------------------
+
+    def decide(self, schutzstufe: object, endpoint_id: str) -> Decision:
+        return decide(schutzstufe, self.settings.endpoint(endpoint_id))
+
+    def options(self, schutzstufe: object) -> list[EndpointOption]:
+        return [
+            EndpointOption(e, decide(schutzstufe, e), self.settings.missing_key_reason(e))
+            for e in self.settings.endpoints
+        ]
+
+    def default_endpoint(self, schutzstufe: object) -> Endpoint | None:
+        return next((o.endpoint for o in self.options(schutzstufe) if o.usable), None)
+
+    def _authorize(
+        self, schutzstufe: object, endpoint_id: str, purpose: str
+    ) -> tuple[Endpoint, Schutzstufe, Decision]:
+        """Fail closed: anything but an explicit allow raises before a backend exists."""
+        endpoint = self.settings.endpoint(endpoint_id)
+        decision = decide(schutzstufe, endpoint)
+        level = parse_schutzstufe(schutzstufe)
+        log.info(
+            "decision purpose=%s endpoint=%s schutzstufe=%s allowed=%s code=%s",
+            purpose,
+            endpoint_id,
+            schutzstufe,
+            decision.allowed,
+            decision.code,
+        )
+        if not decision.allowed or endpoint is None or level is None:
+            raise PolicyRefused(decision)
+        if level is Schutzstufe.TWO and not endpoint.is_local:  # belt and braces for the core rule
+            raise PolicyRefused(decide(Schutzstufe.TWO, endpoint))
+        missing = self.settings.missing_key_reason(endpoint)
+        if missing:
+            raise WorkbenchError(missing, "Ohne Schlüssel kann dieser Dienst nicht genutzt werden.")
+        return endpoint, level, decision
+
+    def _backend(self, endpoint: Endpoint):
+        return create_backend(endpoint, self.settings.api_key(endpoint))
+
+    # --- requests ---------------------------------------------------------------------------------
+
+    def chat(self, request: ChatRequest) -> Response:
+        """Check the request and return its lazy response. Raises `PolicyRefused` if it may not leave."""
+        endpoint, level, decision = self._authorize(request.schutzstufe, request.endpoint_id, request.purpose)
+        model = request.model or endpoint.default_model
+        return Response(self, request, endpoint, model, level, decision)
+
+    def status(self, endpoint_id: str, schutzstufe: object) -> EndpointStatus:
+        """Reachability and models of one endpoint; contacts it only if the policy allows."""
+        endpoint = self.settings.endpoint(endpoint_id)
+        if endpoint is None:
+            raise PolicyRefused(decide(schutzstufe, None))
+        decision = decide(schutzstufe, endpoint)
+        key_present = None if not endpoint.requires_key else bool(self.settings.api_key(endpoint))
+        if not decision.allowed or key_present is False:
+            return EndpointStatus(endpoint, decision, key_present, checked=False)
+        self._authorize(schutzstufe, endpoint_id, "status")
+        backend = self._backend(endpoint)
+        try:
+            version = backend.version()
+            models = tuple(backend.list_models())
+        except WorkbenchError as exc:
+            return EndpointStatus(endpoint, decision, key_present, checked=True, error=exc)
+        finally:
+            backend.close()
+        return EndpointStatus(endpoint, decision, key_present, True, True, version, models)
+
+    def list_models(self, endpoint_id: str, schutzstufe: object) -> list[ModelInfo]:
+        endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "models")
+        backend = self._backend(endpoint)
+        try:
+            return backend.list_models()
+        finally:
+            backend.close()
+
+    def pull(self, endpoint_id: str, model: str, schutzstufe: object) -> Iterator[PullProgress]:
+        """Download a model; the policy check happens now, the download while iterating."""
+        endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "pull")
+        backend = self._backend(endpoint)
+
+        def progress() -> Iterator[PullProgress]:
+            try:
+                yield from backend.pull(model)
+            finally:
+                backend.close()
+
+        return progress()

@@ -1,0 +1,82 @@
+"""Small shared widgets: error box, transparency notice, answer metrics and downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from workbench.config import Settings
+from workbench.errors import WorkbenchError
+from workbench.gateway import Result
+from workbench.transparency import Notice
+
+
+def show_error(exc: WorkbenchError) -> None:
+    text = f"**{exc.title}:** {exc.user_message}"
+    if exc.hint:
+        text += f"\n\n{exc.hint}"
+    st.error(text, icon=":material/error:")
+
+
+def show_config_problems(settings: Settings) -> None:
+    for problem in settings.errors:
+        st.error(f"**Konfigurationsfehler:** {problem}", icon=":material/settings_alert:")
+    for problem in settings.warnings:
+        st.warning(f"**Hinweis zur Konfiguration:** {problem}", icon=":material/warning:")
+
+
+def notice_box(notice: Notice) -> None:
+    """The notice under an output: always visible, never folded away."""
+    icon = ":material/smart_toy:" if notice.ai_generated else ":material/calculate:"
+    st.caption(f"{icon} **{notice.title}:** {notice.text()}")
+
+
+def result_metrics(result: Result) -> str:
+    parts = [f"{result.model} · {result.endpoint.label}"]
+    if result.ttft_s is not None:
+        parts.append(f"erstes Token nach {result.ttft_s:.2f} s")
+    parts.append(f"gesamt {result.total_s:.2f} s")
+    if result.usage.prompt_tokens is not None or result.usage.completion_tokens is not None:
+        parts.append(
+            f"Tokens: {result.usage.prompt_tokens or 0} Eingabe / {result.usage.completion_tokens or 0} Ausgabe"
+        )
+    if result.tokens_per_second:
+        parts.append(f"{result.tokens_per_second:.1f} Tokens/s")
+    return " · ".join(parts)
+
+
+def result_footer(result: Result, key: str) -> None:
+    """Notice, incompleteness warning, metrics and copy/download of one answer."""
+    if result.error is not None:
+        st.warning(
+            f"**Antwort unvollständig:** {result.error.user_message} {result.error.hint}",
+            icon=":material/link_off:",
+        )
+    notice_box(result.notice)
+    with st.expander("Kopieren, herunterladen, Kennzahlen", icon=":material/content_copy:"):
+        st.caption(result_metrics(result))
+        st.code(result.plain_text(), language=None, wrap_lines=True)
+        cols = st.columns(3)
+        cols[0].download_button(
+            "Markdown",
+            result.markdown(),
+            file_name="antwort.md",
+            mime="text/markdown",
+            key=f"{key}_md",
+            icon=":material/download:",
+        )
+        cols[1].download_button(
+            "Text",
+            result.plain_text(),
+            file_name="antwort.txt",
+            mime="text/plain",
+            key=f"{key}_txt",
+            icon=":material/download:",
+        )
+        cols[2].download_button(
+            "JSON",
+            result.json(),
+            file_name="antwort.json",
+            mime="application/json",
+            key=f"{key}_json",
+            icon=":material/download:",
+        )
