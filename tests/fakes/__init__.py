@@ -37,8 +37,10 @@ Faults (``srv.fault = ...``):
     Streaming responses (chat, Ollama pull) send ``break_after`` content chunks
     and then close the socket without the terminating zero-length chunk (and
     without Ollama's ``done`` line / OpenAI's finish chunk and ``[DONE]``).
-    A non-streaming chat response announces its full Content-Length, sends
-    half the body and closes. Other endpoints answer normally.
+    OpenAI's leading role chunk is not counted, so the client sees it plus
+    ``break_after`` content chunks. A non-streaming chat response announces
+    its full Content-Length, sends half the body and closes. Other endpoints
+    answer normally.
 
 ``fault_scope = "chat"`` restricts faults to the chat endpoint;
 ``fault_times = n`` clears the fault after it hit ``n`` requests.

@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal, Self
 
 FAULTS: frozenset[str] = frozenset(
     {"down", "unknown_model", "unauthorized", "rate_limit", "server_error", "slow", "break"}
@@ -35,6 +35,11 @@ ERROR_FAULTS: frozenset[str] = frozenset({"unknown_model", "unauthorized", "rate
 DEFAULT_REPLY_TEXT = "Dies ist eine Testantwort der Fake-Instanz."
 
 _WORDS = re.compile(r"\s*\S+\s*|\s+")
+
+
+def to_json(obj: Any) -> str:
+    """Compact JSON without ASCII escaping, as Ollama (Go) and OpenAI send it."""
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
 
 
 def split_text(text: str) -> list[str]:
@@ -100,7 +105,7 @@ class Reply:
     ``chunks`` gives explicit streaming pieces; otherwise ``text`` is split into
     word-sized pieces (whitespace preserved). ``tool_calls`` entries look like
     ``{"name": "get_weather", "arguments": {"city": "Berlin"}}`` (``arguments``
-    may also be a JSON string). Token counts default to: prompt = number of
+    may also be a JSON string; an optional ``"id"`` fixes the OpenAI call id). Token counts default to: prompt = number of
     whitespace words in all request messages, completion = number of pieces
     plus number of tool calls. ``model`` overrides the model name echoed in the
     response (default: the requested name). ``finish_reason`` overrides
@@ -140,7 +145,7 @@ class Reply:
         args = call.get("arguments", {})
         if isinstance(args, str):
             return json.loads(args or "{}"), args
-        return dict(args), json.dumps(args, ensure_ascii=False)
+        return dict(args), to_json(args)
 
 
 EventKind = Literal["prefix", "content", "final"]
@@ -234,7 +239,7 @@ class Exchange:
             self._write(data)
 
     def send_json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
-        data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        data = to_json(obj).encode("utf-8")
         self.send_bytes(status, data, "application/json; charset=utf-8", headers)
 
     def send_text(self, status: int, text: str, headers: dict[str, str] | None = None) -> None:
@@ -242,7 +247,7 @@ class Exchange:
 
     def send_json_broken(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
         """Announce the full JSON body via Content-Length, send half of it, cut."""
-        data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        data = to_json(obj).encode("utf-8")
         self._start(status, "application/json; charset=utf-8", headers)
         self._handler.send_header("Content-Length", str(len(data)))
         self._handler.end_headers()
@@ -303,9 +308,10 @@ class _Handler(BaseHTTPRequestHandler):
         # Nagle plus delayed ACK adds ~40 ms to many responses.
         with contextlib.suppress(OSError):
             self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.server_version = self.fake.SERVER_HEADER
-        self.sys_version = ""
         self.fake._track(self.connection)
+
+    def version_string(self) -> str:
+        return self.fake.SERVER_HEADER
 
     def finish(self) -> None:
         try:
@@ -364,6 +370,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.fake._serve_exchange(Exchange(self, request, self.fake._wake))
         except (Aborted, OSError):
             self.close_connection = True
+        except Exception as exc:
+            # A bug in the fake or a malformed Reply: keep it visible to the test
+            # (``srv.errors``) and let socketserver print the traceback.
+            self.fake.errors.append(exc)
+            self.close_connection = True
+            raise
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _handle
 
@@ -380,7 +392,7 @@ class FakeServer:
     ``default_reply``
         Used when ``replies`` is empty.
     ``fault``
-        ``None`` or one of :data:`FAULTS`. See the README-style notes in
+        ``None`` or one of :data:`FAULTS`, described in the docstring of
         ``tests/fakes/__init__.py``.
     ``fault_times``
         ``None`` (fault stays until changed) or a count: the fault is applied to
@@ -394,6 +406,10 @@ class FakeServer:
         Seconds between two streamed chunks (always applied, default 0).
     ``break_after``
         Number of content chunks a "break" fault lets through before cutting.
+
+    Read-only for tests: ``requests`` (every request in arrival order, faulted
+    ones included), ``chat_requests`` and ``errors`` (exceptions raised inside
+    the fake while handling a request, e.g. for a malformed :class:`Reply`).
     """
 
     CHAT_PATH: ClassVar[str] = ""
@@ -413,6 +429,7 @@ class FakeServer:
         self._connections: set[socket.socket] = set()
         self.requests: list[RecordedRequest] = []
         self.replies: list[Reply] = []
+        self.errors: list[Exception] = []
         self._fault: str | None = None
         self._set_defaults()
 
@@ -469,7 +486,7 @@ class FakeServer:
             elif previous == "down" and value != "down" and self._started and not self.running:
                 self._open()
 
-    def start(self) -> FakeServer:
+    def start(self) -> Self:
         """Start serving (idempotent). Clears a "down" fault."""
         with self._lock:
             if self._fault == "down":
@@ -495,11 +512,12 @@ class FakeServer:
         with self._lock:
             self.requests.clear()
             self.replies.clear()
+            self.errors.clear()
             self._set_defaults()
             self._reset_protocol_state()
             self.fault = None
 
-    def __enter__(self) -> FakeServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -613,7 +631,7 @@ class FakeServer:
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever,
-            kwargs={"poll_interval": 0.05},
+            kwargs={"poll_interval": 0.01},
             name=f"{type(self).__name__}:{self._port}",
             daemon=True,
         )

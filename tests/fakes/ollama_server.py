@@ -9,14 +9,13 @@ single JSON object), ``POST /api/pull`` (NDJSON progress). Anything else gets
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from .base import Event, Exchange, FakeServer, Reply, Route
+from .base import Event, Exchange, FakeServer, Reply, Route, to_json
 
 DEFAULT_MODELS = ("llama3.2:latest",)
 DEFAULT_CAPABILITIES = ("completion", "tools")
@@ -52,7 +51,7 @@ def _family(name: str) -> str:
 
 
 def _ndjson(obj: Any) -> bytes:
-    return json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n"
+    return to_json(obj).encode("utf-8") + b"\n"
 
 
 class FakeOllama(FakeServer):

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .base import Event, Exchange, FakeServer, Reply, Route
+from .base import Event, Exchange, FakeServer, Reply, Route, to_json
 
 DEFAULT_MODELS = ("gpt-4o-mini", "gpt-4o")
 DEFAULT_API_KEY = "sk-test-1234"
@@ -36,7 +35,7 @@ def _error(message: str, type_: str, code: str | None, param: str | None = None)
 
 
 def _sse(obj: Any) -> bytes:
-    return b"data: " + json.dumps(obj, ensure_ascii=False).encode("utf-8") + b"\n\n"
+    return b"data: " + to_json(obj).encode("utf-8") + b"\n\n"
 
 
 class FakeOpenAI(FakeServer):
