@@ -163,9 +163,18 @@ class OllamaBackend(Backend):
             ) from exc
 
     def pull(self, model: str) -> Iterator[PullProgress]:
+        # Ollama reports each layer separately; the bar shows all layers seen so far together.
+        totals: dict[str, int] = {}
+        done: dict[str, int] = {}
         try:
             for part in self._client.pull(model, stream=True):
-                yield PullProgress(status=part.status or "", completed=part.completed, total=part.total)
+                if part.digest and part.total:
+                    totals[part.digest] = part.total
+                    done[part.digest] = part.completed or 0
+                if totals:
+                    yield PullProgress(part.status or "", sum(done.values()), sum(totals.values()))
+                else:
+                    yield PullProgress(part.status or "")
         except ollama.ResponseError as exc:
             if exc.status_code >= 500 or "manifest" in str(exc.error) or "not exist" in str(exc.error):
                 raise ModelNotFound(

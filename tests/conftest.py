@@ -1,0 +1,72 @@
+"""Shared fixtures: one fake Ollama and one fake OpenAI server per session, reset for every test,
+and an environment that points the workbench at them (and nowhere else)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import FakeOllama, FakeOpenAI
+from workbench.config import load_settings
+from workbench.gateway import Gateway
+
+ROOT = Path(__file__).resolve().parent.parent
+API_KEY = "sk-test-1234"
+OLLAMA_MODELS = ["llama3.2:latest", "mistral:latest"]
+OPENAI_MODELS = ["gpt-4o-mini", "gpt-4o"]
+
+
+@pytest.fixture(scope="session")
+def _ollama_server():
+    with FakeOllama(models=list(OLLAMA_MODELS)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def _openai_server():
+    with FakeOpenAI(models=list(OPENAI_MODELS), api_key=API_KEY) as server:
+        yield server
+
+
+@pytest.fixture
+def fake_ollama(_ollama_server):
+    _ollama_server.reset()
+    _ollama_server.models[:] = list(OLLAMA_MODELS)
+    yield _ollama_server
+    _ollama_server.reset()
+
+
+@pytest.fixture
+def fake_openai(_openai_server):
+    _openai_server.reset()
+    yield _openai_server
+    _openai_server.reset()
+
+
+@pytest.fixture
+def workbench_env(fake_ollama, fake_openai, tmp_path, monkeypatch):
+    """Environment for the app and the CLI: both built-in endpoints point at the fakes."""
+    monkeypatch.chdir(tmp_path)  # no stray workbench.toml from the working directory
+    for name in ("WORKBENCH_CONFIG", "OLLAMA_MODEL", "OPENAI_MODEL", "OLLAMA_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    env = {
+        "OLLAMA_HOST": fake_ollama.url,
+        "OPENAI_BASE_URL": fake_openai.url,
+        "OPENAI_API_KEY": API_KEY,
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return dict(os.environ)
+
+
+@pytest.fixture
+def gateway(workbench_env) -> Gateway:
+    return Gateway(load_settings())
+
+
+def public_requests(server: FakeOpenAI) -> list:
+    return list(server.requests)
