@@ -1,0 +1,163 @@
+"""End to end in a real browser: `streamlit run` on a free port, driven by headless Chromium.
+
+Covers what AppTest cannot: the sidebar of the st.navigation shell across reruns, page switching,
+typing into the chat and watching the streamed answer arrive with its notice.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.fakes import Reply
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+def _require_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    message = "Chromium fehlt: apt-get install -y chromium"
+    if os.environ.get("CI"):
+        pytest.fail(message)  # in CI the browser test must run, never skip
+    pytest.skip(message)
+
+
+def _wait_idle(page) -> None:
+    """Wait until Streamlit has finished the current script run (stale elements stay visible meanwhile)."""
+    from playwright.sync_api import expect
+
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture
+def running_app(workbench_env, tmp_path):
+    config = tmp_path / "browser.toml"
+    config.write_text('[organisation]\nname = "Stadt Musterstadt"\n', encoding="utf-8")
+    port = _free_port()
+    env = {**workbench_env, "WORKBENCH_CONFIG": str(config), "PYTHONUNBUFFERED": "1"}
+    log_path = tmp_path / "streamlit.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                "--server.port", str(port), "--server.headless", "true",
+                "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+            ],
+            cwd=ROOT,  # picks up .streamlit/config.toml
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, process)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    server_log = log_path.read_text()
+    assert "Traceback" not in server_log, server_log
+
+
+def test_chat_at_schutzstufe_2_in_chromium(running_app, fake_ollama, fake_openai):
+    _require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    answer = "Der Neujahrsempfang beginnt mit einer kurzen Begrüßung durch die Landrätin."
+    fake_ollama.chunk_delay = 0.05
+    fake_ollama.replies.append(Reply(text=answer))
+    ARTIFACTS.mkdir(exist_ok=True)
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+        try:
+            page.goto(running_app)
+            expect(page.get_by_role("heading", name="Die Schutzstufen")).to_be_visible(timeout=30_000)
+            sidebar = page.get_by_test_id("stSidebar")
+            expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible(timeout=15_000)
+            assert fake_openai.requests == []  # a new session starts at Schutzstufe 2
+
+            # Switch to 1 and back to 2: the public API becomes selectable, then locked again.
+            sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
+            _wait_idle(page)
+            expect(sidebar.get_by_text("Nicht verfügbar:")).to_have_count(0, timeout=15_000)
+            sidebar.get_by_text("Schutzstufe 2 – mit Personenbezug").click()
+            _wait_idle(page)
+            expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible(timeout=15_000)
+            expect(sidebar.get_by_text("ist ein öffentlicher Dienst").first).to_be_visible()
+            seen_at_stufe_1 = len(fake_openai.requests)  # status checks while Schutzstufe 1 was chosen
+
+            sidebar.get_by_role("link", name="Freier Chat").click()
+            expect(page.get_by_role("heading", name="Freier Chat")).to_be_visible(timeout=15_000)
+            chat_box = page.get_by_placeholder("Ihre Frage oder Aufgabe …")
+            chat_box.fill("Plane einen Neujahrsempfang für 250 Gäste.")
+            chat_box.press("Enter")
+
+            expect(page.get_by_text(answer)).to_be_visible(timeout=30_000)
+            notice = page.get_by_text("Transparenzhinweis:").first
+            expect(notice).to_be_visible(timeout=15_000)
+            notice_text = page.locator(
+                "[data-testid=stCaptionContainer]", has_text="Transparenzhinweis"
+            ).first
+            expect(notice_text).to_contain_text("Schutzstufe 2")
+            expect(notice_text).to_contain_text("Lokales Ollama")
+            expect(notice_text).to_contain_text("Letztverantwortung")
+            expect(page.get_by_role("button", name="Gespräch (Markdown)")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "chat-schutzstufe-2.png"), full_page=True)
+            expect(page.get_by_text("Traceback")).to_have_count(0)
+        finally:
+            browser.close()
+
+    sent = fake_ollama.chat_requests
+    assert len(sent) == 1
+    assert sent[0].body["messages"][-1]["content"] == "Plane einen Neujahrsempfang für 250 Gäste."
+    # Back at Schutzstufe 2 the public server saw nothing more: no chat, no status check.
+    assert len(fake_openai.requests) == seen_at_stufe_1
+    assert fake_openai.chat_requests == []
