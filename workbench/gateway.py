@@ -116,8 +116,6 @@ class Response:
             if not self._chunks:
                 raise
             error = exc
-        finally:
-            backend.close()
         total = time.perf_counter() - start
         settings = self._gateway.settings
         complete = error is None
@@ -273,27 +271,13 @@ class Gateway:
             models = tuple(backend.list_models())
         except WorkbenchError as exc:
             return EndpointStatus(endpoint, decision, key_present, checked=True, error=exc)
-        finally:
-            backend.close()
         return EndpointStatus(endpoint, decision, key_present, True, True, version, models)
 
     def list_models(self, endpoint_id: str, schutzstufe: object) -> list[ModelInfo]:
         endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "models")
-        backend = self._backend(endpoint)
-        try:
-            return backend.list_models()
-        finally:
-            backend.close()
+        return self._backend(endpoint).list_models()
 
     def pull(self, endpoint_id: str, model: str, schutzstufe: object) -> Iterator[PullProgress]:
         """Download a model; the policy check happens now, the download while iterating."""
         endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "pull")
-        backend = self._backend(endpoint)
-
-        def progress() -> Iterator[PullProgress]:
-            try:
-                yield from backend.pull(model)
-            finally:
-                backend.close()
-
-        return progress()
+        return self._backend(endpoint).pull(model)

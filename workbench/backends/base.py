@@ -81,6 +81,3 @@ class Backend(ABC):
             f"„{self.endpoint.label}“ kann keine Modelle herunterladen.",
             "Modelle lassen sich nur bei Ollama-Endpunkten laden.",
         )
-
-    def close(self) -> None:  # noqa: B027 - optional hook
-        pass

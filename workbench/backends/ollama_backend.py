@@ -185,6 +185,3 @@ class OllamaBackend(Backend):
             raise self._map(exc, model) from exc
         except (httpx.HTTPError, ConnectionError, OSError) as exc:
             raise self._map(exc, model) from exc
-
-    def close(self) -> None:
-        self._client._client.close()

@@ -151,6 +151,3 @@ class OpenAIBackend(Backend):
     def version(self) -> str:
         count = len(self.list_models())
         return f"OpenAI-kompatibel, {count} Modelle"
-
-    def close(self) -> None:
-        self._client.close()
