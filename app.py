@@ -22,13 +22,11 @@ pages = {
 }
 navigation = st.navigation(pages)
 
-gateway = state.gateway()
-settings = gateway.settings
-st.sidebar.title("KI-Werkbank")
-sidebar.render(gateway)
-components.show_config_problems(settings)
-
 try:
+    gateway = state.gateway()
+    st.sidebar.title("KI-Werkbank")
+    sidebar.render(gateway)
+    components.show_config_problems(gateway.settings)
     navigation.run()
 except WorkbenchError as exc:
     components.show_error(exc)

@@ -81,16 +81,14 @@ def running_app(workbench_env, tmp_path):
     log_path = tmp_path / "streamlit.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                "--server.port", str(port), "--server.headless", "true",
-                "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
-            ],
-            cwd=ROOT,  # picks up .streamlit/config.toml
+            # `workbench run` is the command the README gives; it starts from the project folder
+            # so that .streamlit/config.toml applies.
+            [sys.executable, "-m", "workbench", "run", "--headless", "--port", str(port)],
+            cwd=tmp_path,
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(url, process)

@@ -201,3 +201,19 @@ def test_pull_of_unknown_model(gateway, fake_ollama):
     fake_ollama.unpullable.add("gibtsnicht")
     with pytest.raises(ModelNotFound):
         list(gateway.pull("ollama", "gibtsnicht", 2))
+
+
+def test_api_key_never_in_logs(gateway, fake_openai, caplog):
+    fake_openai.fault = "unauthorized"
+    with caplog.at_level("DEBUG"), pytest.raises(AuthenticationFailed):
+        list(ask(gateway, "openai", schutzstufe=1))
+    assert caplog.records  # decisions are logged …
+    assert API_KEY not in caplog.text and API_KEY[-4:] not in caplog.text  # … keys never
+    assert QUESTION[0]["content"] not in caplog.text  # nor what the user wrote
+
+
+def test_console_script_is_declared():
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="workbench")
+    assert script.value == "workbench.cli:main"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,6 +51,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "streamlit", "run", str(path), "--server.port", str(args.port)]
     if args.headless:
         command += ["--server.headless", "true"]
+    if os.name == "posix":
+        # Replace this process so that signals (Ctrl-C, a service manager's stop) reach Streamlit itself.
+        os.chdir(path.parent)
+        os.execv(sys.executable, command)
     try:
         return subprocess.call(command, cwd=path.parent)
     except KeyboardInterrupt:
@@ -82,7 +87,8 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"  Nicht geprüft: {reason}")
             continue
         if status.error:
-            print(f"  Erreichbar:   nein – {status.error.display()}")
+            print(f"  Erreichbar:   nein – {status.error.user_message}")
+            print(f"  Hinweis:      {status.error.hint}")
             continue
         print(f"  Erreichbar:   ja ({status.version})")
         names = ", ".join(m.name for m in status.models) or "keine"
