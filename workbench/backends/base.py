@@ -12,7 +12,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from workbench.config import Endpoint
-from workbench.errors import WorkbenchError
+from workbench.errors import StreamInterrupted, WorkbenchError
+
+_KEEP_PARTIAL = "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut."
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,18 @@ class Backend(ABC):
     @abstractmethod
     def version(self) -> str:
         """A short server description; raises when the endpoint cannot be reached."""
+
+    def broke_off(self) -> StreamInterrupted:
+        """The connection dropped while the answer was streaming."""
+        return StreamInterrupted(
+            f"Die Verbindung zu „{self.endpoint.label}“ brach während der Antwort ab.", _KEEP_PARTIAL
+        )
+
+    def ended_early(self) -> StreamInterrupted:
+        """The stream ended cleanly but without the protocol's end-of-answer marker."""
+        return StreamInterrupted(
+            f"„{self.endpoint.label}“ hat die Antwort ohne Abschlussmeldung beendet.", _KEEP_PARTIAL
+        )
 
     def pull(self, model: str) -> Iterator[PullProgress]:
         raise WorkbenchError(

@@ -22,7 +22,6 @@ from workbench.errors import (
     ModelNotFound,
     RateLimited,
     ServerFailure,
-    StreamInterrupted,
     redact,
 )
 
@@ -119,15 +118,9 @@ class OllamaBackend(Backend):
                     yield StreamEvent(text=text)
         except (ollama.ResponseError, httpx.HTTPError, ConnectionError, OSError) as exc:
             if received_any and not isinstance(exc, ollama.ResponseError):
-                raise StreamInterrupted(
-                    f"Die Verbindung zu „{self.endpoint.label}“ brach während der Antwort ab.",
-                    "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut.",
-                ) from exc
+                raise self.broke_off() from exc
             raise self._map(exc, model) from exc
-        raise StreamInterrupted(
-            f"„{self.endpoint.label}“ hat die Antwort ohne Abschlussmeldung beendet.",
-            "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut.",
-        )
+        raise self.ended_early()
 
     def list_models(self) -> list[ModelInfo]:
         try:

@@ -23,7 +23,6 @@ from workbench.errors import (
     ModelNotFound,
     RateLimited,
     ServerFailure,
-    StreamInterrupted,
     redact,
 )
 
@@ -130,16 +129,10 @@ class OpenAIBackend(Backend):
                         finish_reason = choice.finish_reason
         except (openai.OpenAIError, httpx2.HTTPError, OSError) as exc:
             if received_any and not isinstance(exc, openai.APIStatusError):
-                raise StreamInterrupted(
-                    f"Die Verbindung zu „{self.endpoint.label}“ brach während der Antwort ab.",
-                    "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut.",
-                ) from exc
+                raise self.broke_off() from exc
             raise self._map(exc, model) from exc
         if finish_reason is None:
-            raise StreamInterrupted(
-                f"„{self.endpoint.label}“ hat die Antwort ohne Abschlussmeldung beendet.",
-                "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut.",
-            )
+            raise self.ended_early()
         yield StreamEvent(done=True, usage=usage or Usage(), finish_reason=finish_reason)
 
     def list_models(self) -> list[ModelInfo]:

@@ -55,28 +55,17 @@ def result_footer(result: Result, key: str) -> None:
     with st.expander("Kopieren, herunterladen, Kennzahlen", icon=":material/content_copy:"):
         st.caption(result_metrics(result))
         st.code(result.plain_text(), language=None, wrap_lines=True)
-        cols = st.columns(3)
-        cols[0].download_button(
-            "Markdown",
-            result.markdown(),
-            file_name="antwort.md",
-            mime="text/markdown",
-            key=f"{key}_md",
-            icon=":material/download:",
+        exports = (
+            ("Markdown", result.markdown(), "antwort.md", "text/markdown"),
+            ("Text", result.plain_text(), "antwort.txt", "text/plain"),
+            ("JSON", result.json(), "antwort.json", "application/json"),
         )
-        cols[1].download_button(
-            "Text",
-            result.plain_text(),
-            file_name="antwort.txt",
-            mime="text/plain",
-            key=f"{key}_txt",
-            icon=":material/download:",
-        )
-        cols[2].download_button(
-            "JSON",
-            result.json(),
-            file_name="antwort.json",
-            mime="application/json",
-            key=f"{key}_json",
-            icon=":material/download:",
-        )
+        for column, (label, data, file_name, mime) in zip(st.columns(len(exports)), exports, strict=True):
+            column.download_button(
+                label,
+                data,
+                file_name=file_name,
+                mime=mime,
+                key=f"{key}_{file_name}",
+                icon=":material/download:",
+            )
