@@ -15,6 +15,12 @@ pages = {
     "Werkbank": [
         st.Page("pages/start.py", title="Start", icon=":material/home:", url_path="start", default=True),
         st.Page("pages/chat.py", title="Freier Chat", icon=":material/chat:", url_path="chat"),
+        st.Page(
+            "pages/privacy_check.py",
+            title="Datenschutz-Check",
+            icon=":material/shield_person:",
+            url_path="datenschutz",
+        ),
     ],
     "Einstellungen": [
         st.Page("pages/models.py", title="Modelle & Status", icon=":material/dns:", url_path="modelle"),

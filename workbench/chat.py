@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from workbench.gateway import ChatRequest, Result
-from workbench.policy import Schutzstufe, parse_schutzstufe
+from workbench.policy import OPTION_PSEUDONYMIZE, Schutzstufe, parse_schutzstufe
 from workbench.transparency import (
     Turn,
     export_conversation_json,
@@ -30,6 +30,9 @@ class Entry:
 class Conversation:
     entries: list[Entry] = field(default_factory=list)
     highest_schutzstufe: int = 1
+    # Once the person chose to pseudonymise, later turns (whose history holds the restored values)
+    # are pseudonymised as well.
+    pseudonymize: bool = False
 
     def effective_schutzstufe(self, selected: object) -> Schutzstufe | None:
         level = parse_schutzstufe(selected)
@@ -40,7 +43,14 @@ class Conversation:
     def is_locked_to_stufe_2(self, selected: object) -> bool:
         return parse_schutzstufe(selected) is Schutzstufe.ONE and self.highest_schutzstufe >= 2
 
-    def request(self, prompt: str, selected: object, endpoint_id: str, model: str | None) -> ChatRequest:
+    def request(
+        self,
+        prompt: str,
+        selected: object,
+        endpoint_id: str,
+        model: str | None,
+        privacy_action: str | None = None,
+    ) -> ChatRequest:
         """The request for a new user turn (the turn itself is added by `add_user`)."""
         messages = [{"role": e.role, "content": e.content} for e in self.entries]
         messages.append({"role": "user", "content": prompt})
@@ -50,6 +60,7 @@ class Conversation:
             endpoint_id=endpoint_id,
             model=model,
             purpose="chat",
+            privacy_action=privacy_action or (OPTION_PSEUDONYMIZE if self.pseudonymize else None),
         )
 
     def add_user(self, prompt: str) -> Entry:
@@ -59,6 +70,8 @@ class Conversation:
 
     def add_result(self, result: Result) -> None:
         self.highest_schutzstufe = max(self.highest_schutzstufe, int(result.schutzstufe))
+        if result.privacy is not None and result.privacy.pseudonymized:
+            self.pseudonymize = True
         self.entries.append(Entry("assistant", result.text, result))
 
     def discard_failed(self, entry: Entry, schutzstufe: object) -> None:

@@ -8,6 +8,7 @@ messages go to stderr, answers to stdout. Exit codes: 0 success, 1 the model ser
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import subprocess
@@ -15,9 +16,10 @@ import sys
 from pathlib import Path
 
 from workbench.config import Settings, load_settings
-from workbench.errors import PolicyRefused, WorkbenchError
+from workbench.errors import PolicyRefused, PrivacyRefused, WorkbenchError
 from workbench.gateway import ChatRequest, Gateway
-from workbench.policy import DEFAULT_SCHUTZSTUFE
+from workbench.policy import DEFAULT_SCHUTZSTUFE, OPTION_PSEUDONYMIZE
+from workbench.privacy import recommend_schutzstufe, scan, summarize
 
 EXIT_OK, EXIT_BACKEND, EXIT_REFUSED, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -120,6 +122,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         endpoint_id=endpoint_id,
         model=args.model,
         purpose="cli.ask",
+        privacy_action=OPTION_PSEUDONYMIZE if args.pseudonymize else None,
     )
     try:
         response = gateway.chat(request)
@@ -127,6 +130,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
             sys.stdout.write(chunk)
             sys.stdout.flush()
         result = response.result
+    except PrivacyRefused as exc:
+        _err(f"{exc.title}: {exc.user_message}")
+        for item in exc.findings:
+            _err(f"  - {item.finding.label} ({item.finding.kind}): {item.finding.text}")
+        if OPTION_PSEUDONYMIZE in exc.options:
+            _err("Senden Sie mit --pseudonymize, um die Angaben durch Platzhalter zu ersetzen,")
+            _err("oder verwenden Sie --schutzstufe 2 mit einem lokalen Modell.")
+        else:
+            _err("Verwenden Sie --schutzstufe 2 mit einem lokalen Modell oder entfernen Sie die Angaben.")
+        return EXIT_REFUSED
     except PolicyRefused as exc:
         _err(_format_error(exc))
         return EXIT_REFUSED
@@ -139,6 +152,34 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if result.error:
         _err(_format_error(result.error))
         return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from workbench.documents import read_document
+
+    try:
+        if args.file == "-":
+            text = sys.stdin.read()
+        else:
+            path = Path(args.file)
+            if not path.is_file():
+                _err(f"Die Datei „{path}“ wurde nicht gefunden.")
+                return EXIT_REFUSED
+            text = read_document(path.name, path.read_bytes())
+    except WorkbenchError as exc:
+        _err(_format_error(exc))
+        return EXIT_REFUSED
+    findings = scan(text)
+    level, reason = recommend_schutzstufe(findings)
+    report = {
+        "findings": [f.to_dict() for f in findings],
+        "counts": summarize(findings),
+        "recommended_schutzstufe": level,
+        "reason": reason,
+        "computed_without_ai": True,
+    }
+    print(json.dumps(report, ensure_ascii=False, indent=2))
     return EXIT_OK
 
 
@@ -171,8 +212,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_stufe(ask)
     ask.add_argument("--endpoint", help="Kennung des KI-Dienstes, z. B. ollama oder openai")
     ask.add_argument("--model", help="Modellname (Standard: Voreinstellung des Dienstes)")
+    ask.add_argument(
+        "--pseudonymize",
+        action="store_true",
+        help="personenbezogene Angaben vor dem Versand durch Platzhalter ersetzen (wenn die Richtlinie es erlaubt)",
+    )
     ask.add_argument("prompt", metavar="PROMPT", help="die Frage; - liest sie von der Standardeingabe")
     ask.set_defaults(func=cmd_ask)
+
+    scan_parser = sub.add_parser(
+        "scan", help="Datenschutz-Check: personenbezogene Daten in einer Datei finden (JSON)"
+    )
+    scan_parser.add_argument(
+        "file", metavar="DATEI", help="TXT, CSV, XLSX oder DOCX; - liest von der Standardeingabe"
+    )
+    scan_parser.set_defaults(func=cmd_scan)
     return parser
 
 

@@ -24,6 +24,7 @@ DEFAULT_OLLAMA_MODEL = "llama3.2"
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 DEFAULT_CONFIG_NAME = "workbench.toml"
+PRIVACY_POLICIES = ("block", "pseudonymize", "warn")
 
 
 class Classification(StrEnum):
@@ -87,6 +88,9 @@ class Settings:
     organisation: str = ""
     notice_text: str = ""
     config_path: Path | None = None
+    # What happens when personal data meets Schutzstufe 1 and a public endpoint (see workbench.policy).
+    privacy_policy: str = "block"
+    allow_override: bool = False
     problems: list[ConfigProblem] = field(default_factory=list)
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -280,6 +284,8 @@ def _apply_file(settings: Settings, data: dict, file: str) -> None:
     settings.organisation = org.get("name", "") if isinstance(org.get("name"), str) else ""
     settings.notice_text = org.get("notice", "") if isinstance(org.get("notice"), str) else ""
 
+    _apply_privacy(settings, data.get("privacy", {}), file)
+
     raw_endpoints = data.get("endpoints", [])
     if not isinstance(raw_endpoints, list):
         problems.append(
@@ -316,6 +322,40 @@ def _apply_file(settings: Settings, data: dict, file: str) -> None:
                     f"öffentlichen Dienst {endpoint.host}. Daten der Schutzstufe 2 würden die Organisation "
                     'verlassen. Stufen Sie ihn als "oeffentlich" ein, wenn er nicht ausdrücklich '
                     "freigegeben ist.",
+                    severity="warning",
+                )
+            )
+
+
+def _apply_privacy(settings: Settings, privacy: object, file: str) -> None:
+    problems = settings.problems
+    if not isinstance(privacy, dict):
+        problems.append(ConfigProblem(file, "privacy", "Erwartet wird eine Tabelle [privacy]."))
+        return
+    policy = privacy.get("policy", "block")
+    if policy not in PRIVACY_POLICIES:
+        problems.append(
+            ConfigProblem(
+                file,
+                "privacy.policy",
+                f'Wert „{policy}“ ist ungültig. Erwartet wird "block" (Standard), "pseudonymize" oder "warn". '
+                'Bis zur Korrektur gilt "block".',
+            )
+        )
+    else:
+        settings.privacy_policy = policy
+    override = privacy.get("allow_override", False)
+    if not isinstance(override, bool):
+        problems.append(ConfigProblem(file, "privacy.allow_override", "Erwartet wird true oder false."))
+    else:
+        settings.allow_override = override
+    for key in privacy:
+        if key not in ("policy", "allow_override"):
+            problems.append(
+                ConfigProblem(
+                    file,
+                    f"privacy.{key}",
+                    "Unbekannter Schlüssel, er wird ignoriert. Erlaubt sind: policy, allow_override.",
                     severity="warning",
                 )
             )

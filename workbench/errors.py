@@ -39,6 +39,20 @@ class PolicyRefused(WorkbenchError):
         self.decision = decision
 
 
+class PrivacyRefused(PolicyRefused):
+    """Personal data at Schutzstufe 1 towards a public endpoint, and no allowed choice was made."""
+
+    title = "Personenbezogene Daten gefunden"
+
+    def __init__(self, decision, findings, counts: dict[str, int], description: str) -> None:
+        super().__init__(decision)
+        self.user_message = f"{decision.reason} Gefunden: {description}."
+        self.args = (self.user_message,)
+        self.findings = findings  # (message index, Finding) pairs: shown to the person, never logged
+        self.counts = counts
+        self.options = decision.options
+
+
 class BackendError(WorkbenchError):
     """A model endpoint could not serve the request."""
 

@@ -17,8 +17,17 @@ from dataclasses import dataclass, field
 
 from workbench.backends import ModelInfo, PullProgress, Usage, create_backend
 from workbench.config import Endpoint, Settings
-from workbench.errors import PolicyRefused, StreamInterrupted, WorkbenchError
-from workbench.policy import Decision, Schutzstufe, decide, parse_schutzstufe
+from workbench.errors import PolicyRefused, PrivacyRefused, StreamInterrupted, WorkbenchError
+from workbench.policy import (
+    OPTION_PSEUDONYMIZE,
+    Decision,
+    PrivacyDecision,
+    Schutzstufe,
+    decide,
+    decide_privacy,
+    parse_schutzstufe,
+)
+from workbench.privacy import MessageFinding, StreamRestorer, describe, pseudonymize_messages, scan_messages
 from workbench.transparency import Notice, export_json, export_markdown, export_text, now
 
 log = logging.getLogger("workbench.gateway")
@@ -34,6 +43,35 @@ class ChatRequest:
     model: str | None = None
     purpose: str = "chat"
     options: dict | None = None
+    # The person's explicit choice when personal data was found: "pseudonymize" or "confirm".
+    privacy_action: str | None = None
+
+
+@dataclass(frozen=True)
+class PrivacyReport:
+    """What the Datenschutz-Check found in a request and what was done about it."""
+
+    findings: tuple[MessageFinding, ...]
+    decision: PrivacyDecision
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return summarize_counts(self.findings)
+
+    @property
+    def pseudonymized(self) -> bool:
+        return self.decision.code == "pseudonymized"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.decision.code == "confirmed"
+
+
+def summarize_counts(findings) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in findings:
+        counts[item.finding.kind] = counts.get(item.finding.kind, 0) + 1
+    return counts
 
 
 @dataclass
@@ -52,6 +90,7 @@ class Result:
     total_s: float
     usage: Usage = field(default_factory=Usage)
     error: WorkbenchError | None = None
+    privacy: PrivacyReport | None = None
 
     @property
     def tokens_per_second(self) -> float | None:
@@ -81,9 +120,15 @@ class Response:
         model: str,
         level: Schutzstufe,
         decision: Decision,
+        privacy: PrivacyReport,
+        messages: list[dict],
+        mapping: dict[str, str],
     ) -> None:
         self._gateway = gateway
         self.request = request
+        self.privacy = privacy
+        self._messages = messages  # what is actually sent (pseudonymised if so chosen)
+        self._mapping = mapping  # placeholder -> value; stays here, never sent
         self.endpoint = endpoint
         self.model = model
         self.schutzstufe = level
@@ -103,19 +148,27 @@ class Response:
         usage = Usage()
         error: WorkbenchError | None = None
         backend = self._gateway._backend(self.endpoint)
+        restorer = StreamRestorer(self._mapping) if self._mapping else None
         try:
-            for event in backend.stream_chat(self.request.messages, self.model, options=self.request.options):
+            for event in backend.stream_chat(self._messages, self.model, options=self.request.options):
                 if event.text:
                     if ttft is None:
                         ttft = time.perf_counter() - start
-                    self._chunks.append(event.text)
-                    yield event.text
+                    text = restorer.feed(event.text) if restorer else event.text
+                    if text:
+                        self._chunks.append(text)
+                        yield text
                 if event.done:
                     usage = event.usage or Usage()
         except StreamInterrupted as exc:
             if not self._chunks:
                 raise
             error = exc
+        if restorer:
+            tail = restorer.flush()
+            if tail:
+                self._chunks.append(tail)
+                yield tail
         total = time.perf_counter() - start
         settings = self._gateway.settings
         complete = error is None
@@ -138,11 +191,13 @@ class Response:
                 organisation=settings.organisation,
                 organisation_notice=settings.notice_text,
                 complete=complete,
+                pseudonymized=self.privacy.pseudonymized,
             ),
             ttft_s=ttft,
             total_s=total,
             usage=usage,
             error=error,
+            privacy=self.privacy,
         )
         log.info(
             "answer purpose=%s endpoint=%s model=%s complete=%s ttft=%.3f total=%.3f tokens=%s/%s",
@@ -250,10 +305,40 @@ class Gateway:
     # --- requests ---------------------------------------------------------------------------------
 
     def chat(self, request: ChatRequest) -> Response:
-        """Check the request and return its lazy response. Raises `PolicyRefused` if it may not leave."""
+        """Check the request and return its lazy response. Raises `PolicyRefused` if it may not leave.
+
+        Everything that would leave is scanned for personal data first. Towards a public endpoint,
+        findings hold the request back (`PrivacyRefused`) unless the person chose an action the
+        organisation's policy allows; only kinds and counts are logged, never values.
+        """
         endpoint, level, decision = self._authorize(request.schutzstufe, request.endpoint_id, request.purpose)
+        findings = scan_messages(request.messages)
+        settings = self.settings
+        privacy = decide_privacy(
+            endpoint,
+            len(findings),
+            policy=settings.privacy_policy,
+            allow_override=settings.allow_override,
+            action=request.privacy_action,
+        )
+        counts = summarize_counts(findings)
+        log.info(
+            "privacy purpose=%s endpoint=%s findings=%s decision=%s",
+            request.purpose,
+            endpoint.id,
+            counts or "none",
+            privacy.code,
+        )
+        if not privacy.allowed:
+            raise PrivacyRefused(privacy, tuple(findings), counts, describe(counts))
+        messages, mapping = list(request.messages), {}
+        if privacy.code == "pseudonymized" and request.privacy_action == OPTION_PSEUDONYMIZE:
+            messages, mapping = pseudonymize_messages(request.messages)
+            if scan_messages(messages):  # fail closed if placeholders left something behind
+                raise PrivacyRefused(privacy, tuple(findings), counts, describe(counts))
         model = request.model or endpoint.default_model
-        return Response(self, request, endpoint, model, level, decision)
+        report = PrivacyReport(tuple(findings), privacy)
+        return Response(self, request, endpoint, model, level, decision, report, messages, mapping)
 
     def status(self, endpoint_id: str, schutzstufe: object) -> EndpointStatus:
         """Reachability and models of one endpoint; contacts it only if the policy allows."""

@@ -110,3 +110,93 @@ def decide(schutzstufe: object, endpoint: Endpoint | None) -> Decision:
         f"Schutzstufe 1: „{endpoint.label}“ ist ein öffentlicher Dienst und für Eingaben ohne "
         "personenbezogene Daten und ohne Geheimnisse erlaubt.",
     )
+
+
+# --- personal data at Schutzstufe 1 ---------------------------------------------------------------
+
+# What the person may do when a request with personal data is held back.
+OPTION_STUFE_2 = "schutzstufe_2"  # switch to Schutzstufe 2 and a local model
+OPTION_EDIT = "edit"  # edit the text
+OPTION_PSEUDONYMIZE = "pseudonymize"  # send with placeholders, restore the answer on screen
+OPTION_CONFIRM = "confirm"  # confirm "kein Personenbezug" / send despite the warning (recorded)
+
+
+OPTION_LABELS = {
+    OPTION_STUFE_2: "auf Schutzstufe 2 wechseln und ein lokales Modell nutzen",
+    OPTION_EDIT: "die Eingabe bearbeiten und die Angaben entfernen",
+    OPTION_PSEUDONYMIZE: "pseudonymisiert senden (Platzhalter statt der Angaben)",
+    OPTION_CONFIRM: "bestätigen, dass kein Personenbezug vorliegt",
+}
+
+
+@dataclass(frozen=True)
+class PrivacyDecision:
+    allowed: bool
+    code: str
+    reason: str
+    options: tuple[str, ...] = ()
+
+    @property
+    def hint(self) -> str:
+        if self.allowed or not self.options:
+            return ""
+        return (
+            "Sie können "
+            + ", ".join(OPTION_LABELS[o] for o in self.options[:-1])
+            + (
+                f" oder {OPTION_LABELS[self.options[-1]]}."
+                if len(self.options) > 1
+                else f"{OPTION_LABELS[self.options[0]]}."
+            )
+        )
+
+
+def privacy_options(policy: str, allow_override: bool) -> tuple[str, ...]:
+    options = [OPTION_STUFE_2, OPTION_EDIT]
+    if policy in ("pseudonymize", "warn"):
+        options.append(OPTION_PSEUDONYMIZE)
+    if policy == "warn" or allow_override:
+        options.append(OPTION_CONFIRM)
+    return tuple(options)
+
+
+def decide_privacy(
+    endpoint: Endpoint,
+    finding_count: int,
+    *,
+    policy: str,
+    allow_override: bool,
+    action: str | None,
+) -> PrivacyDecision:
+    """May a request with `finding_count` findings go to `endpoint`? (The Schutzstufe check came first.)
+
+    Personal data never leaves silently: towards a public endpoint it needs the person's explicit
+    choice (pseudonymise, or confirm), and only the choices the organisation's policy allows.
+    Unknown policies count as "block".
+    """
+    if finding_count == 0:
+        return PrivacyDecision(True, "no_findings", "Keine personenbezogenen Daten gefunden.")
+    if endpoint.classification is Classification.LOCAL:
+        return PrivacyDecision(
+            True,
+            "findings_stay_local",
+            "Personenbezogene Daten gefunden; sie bleiben auf eigener Infrastruktur.",
+        )
+    options = privacy_options(
+        policy if policy in ("block", "pseudonymize", "warn") else "block", allow_override
+    )
+    if action == OPTION_PSEUDONYMIZE and OPTION_PSEUDONYMIZE in options:
+        return PrivacyDecision(
+            True, "pseudonymized", "Personenbezogene Daten werden vor dem Versand ersetzt.", options
+        )
+    if action == OPTION_CONFIRM and OPTION_CONFIRM in options:
+        return PrivacyDecision(
+            True, "confirmed", "Versand trotz Fundstellen ausdrücklich bestätigt (protokolliert).", options
+        )
+    return PrivacyDecision(
+        False,
+        "personal_data_at_stufe_1",
+        f"Ihre Eingabe enthält personenbezogene Daten. Auf Schutzstufe 1 wird sie nicht an den öffentlichen "
+        f"Dienst „{endpoint.label}“ gesendet.",
+        options,
+    )

@@ -49,6 +49,7 @@ class Notice:
     organisation: str = ""
     organisation_notice: str = ""
     complete: bool = True
+    pseudonymized: bool = False  # personal data was replaced by placeholders before sending
     method: str = ""  # for results computed without AI: how they were computed
 
     @property
@@ -75,6 +76,11 @@ class Notice:
                 f"Erstellt mit KI: Modell {self.model} über „{self.endpoint_label}“, {self.location}; "
                 f"Schutzstufe {self.schutzstufe}; {format_time(self.created_at)}.",
             ]
+            if self.pseudonymized:
+                parts.append(
+                    "Die Anfrage wurde pseudonymisiert gesendet: Personenbezogene Angaben waren durch Platzhalter "
+                    "ersetzt und wurden nur in dieser Anzeige wieder eingesetzt."
+                )
             if not self.complete:
                 parts.append("Die Antwort ist unvollständig, die Verbindung brach vorzeitig ab.")
             parts.append(RESPONSIBILITY)
@@ -103,6 +109,7 @@ class Notice:
                     "data_leaves_organisation": self.classification is Classification.PUBLIC,
                     "schutzstufe": self.schutzstufe,
                     "complete": self.complete,
+                    "pseudonymized": self.pseudonymized,
                     "human_review_required": True,
                 }
             )

@@ -510,6 +510,10 @@ class FakeServer:
         the model list.
         """
         with self._lock:
+            # Abort handlers still sleeping from the previous test ("slow"), so they can neither
+            # answer late nor take a reply queued for the next test.
+            aborted, self._wake = self._wake, threading.Event()
+            aborted.set()
             self.requests.clear()
             self.replies.clear()
             self.errors.clear()

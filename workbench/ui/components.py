@@ -51,6 +51,12 @@ def result_footer(result: Result, key: str) -> None:
             f"**Antwort unvollständig:** {result.error.user_message} {result.error.hint}",
             icon=":material/link_off:",
         )
+    if result.privacy is not None and result.privacy.findings and not result.privacy.pseudonymized:
+        from workbench.privacy import describe
+
+        st.caption(
+            f":material/shield: Datenschutz-Check: {describe(result.privacy.counts)} – {result.privacy.decision.reason}"
+        )
     notice_box(result.notice)
     with st.expander("Kopieren, herunterladen, Kennzahlen", icon=":material/content_copy:"):
         st.caption(result_metrics(result))
