@@ -163,6 +163,7 @@ _PLATE = re.compile(
 _PHONE = re.compile(
     r"(?<![\w+/.,-])(?:(?:\+|00)\d{2}[ \t]?(?:\(0\)[ \t]?)?\d[\d \t/()-]{4,18}\d|\(0\d{2,5}\)[ \t]?\d[\d \t/-]{2,14}\d|0\d{2,5}[ \t]?[/-]?[ \t]?\d[\d \t/-]{2,14}\d)(?![\w])"
 )
+_PHONE_GAP = re.compile(r"[ \t/-]+")
 _PHONE_BLOCKERS = re.compile(
     r"(?i)(drucksache|drs\.|vorlage|nr\.|nummer|rechnung|az\.|aktenzeichen|zeichen|kassenzeichen|konto|ticket|version|release|steuer|iban|\bplz\b)[^\n]{0,12}$"
 )
@@ -318,19 +319,27 @@ def _find_plates(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _find_phones(text: str) -> Iterator[tuple[int, int]]:
-    for match in _PHONE.finditer(text):
+    position = 0
+    while (match := _PHONE.search(text, position)) is not None:
         start, end = match.span()
-        candidate = match.group()
-        if sum(c.isdigit() for c in candidate) < 6:
-            continue
-        if _PHONE_BLOCKERS.search(text, max(0, start - 30), start):
-            continue
-        try:
-            number = phonenumbers.parse(candidate, "DE")
-        except phonenumbers.NumberParseException:
-            continue
-        if phonenumbers.is_valid_number(number):
+        if _is_phone(text, match.group(), start):
             yield start, end
+            position = end
+        else:
+            # A long run of digit groups may hide a real number further right: retry after the next gap.
+            gap = _PHONE_GAP.search(text, start + 1, end)
+            position = gap.end() if gap else end
+
+
+def _is_phone(text: str, candidate: str, start: int) -> bool:
+    if sum(c.isdigit() for c in candidate) < 6:
+        return False
+    if _PHONE_BLOCKERS.search(text, max(0, start - 30), start):
+        return False
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(candidate, "DE"))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def _find_birth_dates(text: str) -> Iterator[tuple[int, int]]:
