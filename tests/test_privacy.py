@@ -41,7 +41,7 @@ def kinds(text: str) -> list[tuple[str, str]]:
         ("das Fahrzeug B-XY 123E", [("LICENSE_PLATE", "B-XY 123E")]),
         ("geb. 12.03.1961", [("BIRTH_DATE", "12.03.1961")]),
         ("geboren am 2. Februar 1990", [("BIRTH_DATE", "2. Februar 1990")]),
-        ("Müller (*15.08.1975)", [("BIRTH_DATE", "15.08.1975")]),
+        ("Müller (*15.08.1975)", [("PERSON", "Müller"), ("BIRTH_DATE", "15.08.1975")]),
         ("Az. 63-BA-2024/0815 vom 02.05.2025", [("CASE_NUMBER", "63-BA-2024/0815")]),
         ("Geschäftszeichen II-4/2025-031", [("CASE_NUMBER", "II-4/2025-031")]),
         ("Unser Zeichen: 32.1-123/24", [("CASE_NUMBER", "32.1-123/24")]),

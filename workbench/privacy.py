@@ -82,10 +82,10 @@ class Finding:
 
 # --- building blocks -----------------------------------------------------------------------------
 
-UPPER = "A-ZÄÖÜ"
-LOWER = "a-zäöüßéèáàçğışñó"
-NAME_WORD = rf"[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)*"
-CAPS_WORD = rf"[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})*"
+UPPER = "A-ZÄÖÜÇŞĞİÉÈÁÀÓÒÚŁŻŹĆŃŚČŠŽŘĐ"
+LOWER = "a-zäöüßéèáàâçğışñóòôúùûíìłżźćńśčšžřěýđęąõãë"
+NAME_WORD = rf"[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)*(?![\w])"
+CAPS_WORD = rf"[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})*(?![\w])"
 MONTHS = (
     "Januar|Februar|März|Maerz|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember|"
     "Jan\\.|Feb\\.|Mär\\.|Apr\\.|Jun\\.|Jul\\.|Aug\\.|Sep\\.|Sept\\.|Okt\\.|Nov\\.|Dez\\."
@@ -107,7 +107,7 @@ GENERIC_PLACES = frozenset(
 )
 STREET_PREFIX = (
     "Am|An der|An den|An dem|Auf der|Auf dem|Auf den|Im|In der|In den|Zum|Zur|Hinter der|Hinter dem|"
-    "Unter den|Vor dem|Vor der|Bei der|Beim|Alte|Alter|Altes|Neue|Neuer|Große|Großer|Kleine|Kleiner|"
+    "Unter den|Vor dem|Vor der|Bei der|Beim|Alte|Alter|Altes|Neue|Neuer|Große|Großer|Kleine|Kleiner|Hohe|Hoher|Hohen|"
     "Lange|Langer|Obere|Oberer|Untere|Unterer"
 )
 HOUSE_NUMBER = r"\d{1,4}(?:\s?[a-hA-H](?![\wäöüß]))?(?:\s?[-–/]\s?\d{1,4}(?:\s?[a-h](?![\wäöüß]))?)?"
@@ -120,8 +120,17 @@ _STREET_WORDS = frozenset(
     {"straße", "strasse", "str.", "weg", "allee", "platz", "ring", "gasse", "ufer", "damm", "chaussee"}
 )
 _PREFIX_BEFORE = re.compile(rf"(?:^|(?<=[\s,;(]))(?:{STREET_PREFIX})[ \t]+(?:[{UPPER}][\wäöüß\-]*[ \t]+)?$")
+_PREFIX_STARTS = frozenset(alternative.split()[0] for alternative in STREET_PREFIX.split("|"))
 _WORDS_BEFORE = re.compile(rf"(?:^|(?<=[\s,;(]))(?:[{UPPER}][\wäöüß\-]*[ \t]+){{1,2}}$")
 _FIRST_WORD = re.compile(r"\S*")
+_LOWER_STREET = re.compile(r"(?<![\wäöüß.\-])[a-zäöüß][a-zäöüß\-]*(?:straße|strasse|str\.?)[ \t]*(?=\d)")
+_HAS_CITY = re.compile(rf"{HOUSE_NUMBER}(?:,[ \t]*|[ \t]*\n[ \t]*|[ \t]+){PLZ_CITY}")
+# "Bundesstraße 51" is a road, "Im Haus 4" a building: no addresses without PLZ and city.
+_ROAD_CLASSES = ("bundesstraße", "landesstraße", "kreisstraße", "staatsstraße", "gemeindestraße", "autobahn")
+_NOT_STREETS = frozenset(
+    "haus gebäude raum zimmer saal block bauteil flur etage anschlussstelle ausfahrt kreuzung haltestelle stelle "
+    "gleis bahnsteig tor halle".split()
+)
 _NUMBER_AND_CITY = re.compile(
     rf"(?P<number>{HOUSE_NUMBER})(?!\d|[.,:]\d)(?P<city>(?:,[ \t]*|[ \t]*\n[ \t]*|[ \t]+){PLZ_CITY})?"
 )
@@ -147,9 +156,8 @@ _ARTICLES = frozenset(
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
-_IBAN = re.compile(
-    r"(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ \t]?[A-Z0-9]{4}){2,7}(?:[ \t]?[A-Z0-9]{1,3})?(?![A-Za-z0-9])"
-)
+# Any grouping ("DE89 3704 …", "DE 52 28981396 8837915254"); trimmed back until the check digits fit.
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[ \t]?\d{2}(?:[ \t]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
 _VAT = re.compile(r"(?<![A-Za-z0-9])DE[ \t]?\d{3}[ \t]?\d{3}[ \t]?\d{3}(?!\d)")
 _TAX_ID = re.compile(r"(?<![\d/.,-])\d{2}(?:[ \t/.]?\d{3}){3}(?![\d/.,-]?\d)")
 _RVNR = re.compile(r"(?<![\w])\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-Z][ \t]?\d{2}[ \t]?\d(?![\w])")
@@ -163,34 +171,42 @@ _PLATE = re.compile(
 _PHONE = re.compile(
     r"(?<![\w+/.,-])(?:(?:\+|00)\d{2}[ \t]?(?:\(0\)[ \t]?)?\d[\d \t/()-]{4,18}\d|\(0\d{2,5}\)[ \t]?\d[\d \t/-]{2,14}\d|0\d{2,5}[ \t]?[/-]?[ \t]?\d[\d \t/-]{2,14}\d)(?![\w])"
 )
+_PLATE_CONTINUES = re.compile(r"[/.\-]\d")
 _PHONE_GAP = re.compile(r"[ \t/-]+")
 _PHONE_BLOCKERS = re.compile(
     r"(?i)(drucksache|drs\.|vorlage|nr\.|nummer|rechnung|az\.|aktenzeichen|zeichen|kassenzeichen|konto|ticket|version|release|steuer|iban|\bplz\b)[^\n]{0,12}$"
 )
 _BIRTH = re.compile(
-    rf"(?:(?:\b[Gg]eb\.|\b[Gg]eboren|\bGEBOREN|\bGeburtsdatum|\bGEBURTSDATUM|\bGeb\.-[Dd]atum|\bGeburtstag|\b[Gg]eb\.\s*am)(?:[ \t]*(?:am|:|/-ort:|-?ort:|,))?[ \t]*\*?[ \t]*(?P<d1>{DATE})|(?<![\w*])\*[ \t]?(?P<d2>{DATE}))"
+    rf"(?=[GgT*])(?:(?:\b[Gg]eb\.|\b[Gg]eboren|\bGEBOREN|\bGeburtsdatum|\bGEBURTSDATUM|\bGeb\.-[Dd]atum|\bGeburtstag|\b[Gg]eb\.\s*am|\bTag der Geburt)(?:[ \t]*(?:am|:|/-ort:|-?ort:|,))*[ \t]*\*?[ \t]*(?P<d1>{DATE})|(?<![\w*])\*[ \t]?(?P<d2>{DATE}))"
 )
 _CASE_LABEL = re.compile(
-    r"(?:\bAz\b\.?|\bAZ\b|\bAktenzeichen|\bGz\b\.?|\bGeschäftszeichen|\bGeschZ\.?|\b[Uu]nser(?:e)? Zeichen|\b[Uu]nser Az\.?|"
+    r"(?=[AGUuIiKVBFRDdZ])(?:\bAz\b\.?|\bAZ\b|\bAktenzeichen|\bGz\b\.?|\bGeschäftszeichen|\bGeschZ\.?|\b[Uu]nser(?:e)? Zeichen|\b[Uu]nser Az\.?|"
     r"\b[Ii]hr(?:e)? Zeichen|\bKassenzeichen|\bVorgangsnummer|\bVorgangs-Nr\.?|\bBuchungszeichen|\bAkten-?Nr\.?|"
-    r"\bFallnummer|\bAntragsnummer|\bBescheid-Nr\.?|\bBG-Nummer|\bGeschäftsnummer|\bVorgangs-?[Zz]eichen)"
-    r"[ \t]*(?:\([^)\n]{0,20}\))?[ \t]*[:.]?[ \t]*(?:Nr\.?[ \t]*)?"
+    r"\bFallnummer|\bAntragsnummer|\bBescheid-Nr\.?|\bBG-Nummer|\bGeschäftsnummer|\bVorgangs-?[Zz]eichen|"
+    r"\b[Dd]em Zeichen|\bZeichen(?=[ \t]*:|[ \t]+[A-Z0-9]{1,6}(?:[ \t]\d+)?[-/.])|\bVorgang|\bRegisternummer|\bRegister-Nr\.?|\bAkte\b)"
+    r"(?:[ \t]+laut[ \t]+[\wäöüß]+)?[ \t]*(?:\([^)\n]{0,20}\))?[ \t]*[:.]?[ \t]*(?:Nr\.?[ \t]*)?"
 )
+_AKTE_LABEL = re.compile(r"akte\b[ \t]*(?:\([^)\n]{0,20}\))?[ \t]*[:.]?[ \t]*(?:Nr\.?[ \t]*)?")
 _CASE_TOKEN = re.compile(r"[A-Za-zÄÖÜäöü0-9][A-Za-zÄÖÜäöü0-9./\-_]*")
-_HEALTH = re.compile(
-    r"(?i)(?:\b(?:mein|meine|meiner|meinem|meines|sein|seine|seiner|seinem|ihr|ihre|ihrer|ihrem|unser|unsere|unserer)\s+(?:\w+\s+)?"
-    r"(?P<h1>\w*(?:erkrankung|krankheit|behinderung|diagnose|depression|diabetes|asthma|demenz|therapie|sucht|allergie|"
-    r"schwangerschaft|operation|pflegebedürftigkeit)\w*)"
-    r"|\b(?P<h2>(?:Diagnose|Befund)[ \t]*:[ \t]*[^\n.;]{2,60})"
-    r"|\b(?P<h3>GdB[ \t]*(?:von[ \t]*)?\d{2,3}|Pflegegrad[ \t]*[1-5]|Grad der Behinderung[ \t]*(?:von[ \t]*)?\d{2,3})"
-    r"|\b(?:leidet|leide|litt)\s+(?:seit\s+\w+\s+)?(?:an|unter)\s+(?P<h4>(?:einer?\s+)?\w+))"
+# Art. 9 health data: a medical term in a sentence that is about a person (a pronoun, a salutation,
+# a family word). General statements ("Beratung für Menschen mit Demenz") stay clean.
+HEALTH_STEMS = (
+    "insuffizienz diabetes depression demenz alzheimer migräne allergie schlaganfall herzinfarkt leukämie krebs "
+    "tumor bandscheibenvorfall fraktur gebrochen belastungsstörung autismus epilepsie asthma neuropathie sklerose "
+    "parkinson hepatitis abhängigkeit erkrankung krankheit syndrom schwangerschaft behinderung erwerbsminderung "
+    "pflegebedürftig psychose schizophrenie infektion lähmung dialyse adhs beinbruch armbruch knochenbruch "
+    "rippenbruch"
+).split()
+_HEALTH_TAIL = re.compile(r"[\wäöüß]*(?:[ \t]+(?:mellitus|vom[ \t]+[\wäöüß-]+|Typ[ \t]+\d))?")
+_HEALTH_FACT = re.compile(
+    r"\b(?:GdB[ \t]*(?:von[ \t]*)?\d{2,3}|Pflegegrad[ \t]*[1-5]|Grad der Behinderung[ \t]*(?:von[ \t]*)?\d{2,3})"
 )
-
-# Cheap case-sensitive stems; the full rule above only runs in a window around each hit.
-_HEALTH_ANCHOR = re.compile(
-    r"[Ee]rkrank|[Kk]rankheit|[Bb]ehinder|[Dd]iagnose|[Dd]epression|[Dd]iabetes|[Aa]sthma|[Dd]emenz|[Tt]herapie|"
-    r"[Ss]ucht|[Aa]llergi|[Ss]chwangerschaft|[Oo]peration|[Pp]flegebedürftig|Befund|GdB|Pflegegrad|leide|litt"
+_HEALTH_PERSON = re.compile(
+    r"\b(?:[Ii]ch|mir|mich|[Mm]ein\w*|[Ee]r|ihm|ihn|[Ss]ein\w*|bei ihr|[Ii]hre[mnrs]?|[Hh]err\w*|[Ff]rau|[Ss]ohn|[Tt]ochter|"
+    r"[Kk]ind|[Mm]utter|[Vv]ater|[Ee]hemann|[Ee]hefrau|[Ss]chwester|[Bb]ruder|[Dd]iagnose|[Bb]efund|festgestellt|"
+    r"[Ff]unktionsbeeinträchtigung\w*|[Ll]eidet|[Ll]eide)\b"
 )
+_SENTENCE_END = re.compile(r"[.!?;]\s|\n\s*\n")
 
 _SALUTATION = re.compile(r"\b(?:Herrn?|Frau|Hr\.|Fr\.|Familie|Eheleute)(?=[ \t]+)")
 _TITLES = re.compile(
@@ -198,24 +214,26 @@ _TITLES = re.compile(
 )
 _NAME_TOKEN = re.compile(rf"{NAME_WORD}|{CAPS_WORD}|[{UPPER}]\.(?=[ \t]*[{UPPER}])")
 _FIELD_LABEL = re.compile(
-    r"(?m)(?:^|(?<=[\s(;,]))(?:Antragsteller(?:in)?|Antragstellende|Name|Vorname|Nachname|Familienname|Geburtsname|"
-    r"Vor-\s?und\s?Zuname|Vorname,\s?Name|Name,\s?Vorname|Ansprechpartner(?:in)?|Ansprechperson|Sachbearbeiter(?:in)?|"
-    r"Sachbearbeitung|Bearbeiter(?:in)?|Kontaktperson|Absender(?:in)?|Empfänger(?:in)?|Verfasser(?:in)?|Melder(?:in)?|"
-    r"Beschwerdeführer(?:in)?|Hinweisgeber(?:in)?|Kind|Ehepartner(?:in)?|Ehegatte|Ehegattin|Eigentümer(?:in)?|Mieter(?:in)?|"
-    r"Vermieter(?:in)?|Halter(?:in)?|Fahrzeughalter(?:in)?|Protokoll(?:führung|führer|führerin)?|Schriftführ(?:ung|er|erin)|"
-    r"Zeuge|Zeugin|Schüler(?:in)?|Betreuer(?:in)?|Erziehungsberechtigte[r]?|Vater|Mutter|Bewerber(?:in)?|"
-    r"Leistungsberechtigte[r]?|Patient(?:in)?|Verstorbene[r]?|Bauherr(?:in)?|Unterzeichner(?:in)?|gez\.|i\.\s?A\.|i\.\s?V\.)"
-    r"[ \t]*(?:\([^)\n]{0,15}\))?[ \t]*[:.]?[ \t]*"
+    r"(?m)(?:^|(?<=[\s(;,|]))(?=[A-ZÄÖÜgiI])(?:(?:Antragsteller(?:in)?|Antragstellende|Name|Vornamen?|Nachname|Familienname|Geburtsname|"
+    r"Rufname|Ehename|Künftiger Ehename|Vor-\s?und\s?Zuname|Vorname,\s?Name|Name,\s?Vorname|Ansprechpartner(?:in)?|"
+    r"Ansprechperson|Sachbearbeiter(?:in)?|Sachbearbeitung|Bearbeiter(?:in)?|Bearbeitet|Erfasst|Aufgestellt|Kontaktperson|"
+    r"Absender(?:in)?|Empfänger(?:in)?|Verfasser(?:in)?|Melder(?:in)?|Beschwerdeführer(?:in)?|Hinweisgeber(?:in)?|Kind|"
+    r"Ehepartner(?:in)?|Ehegatte|Ehegattin|Eigentümer(?:in)?|Mieter(?:in)?|Vermieter(?:in)?|Halter(?:/in|in)?|"
+    r"Fahrzeughalter(?:in)?|Protokoll(?:führung|führer|führerin)?|Schriftführ(?:ung|er|erin)|Zeuge|Zeugin|Schüler(?:in)?|"
+    r"Betreuer(?:in)?|Sorgeberechtigte[r]?|Erziehungsberechtigte[r]?|Vater|Mutter|Bewerber(?:in)?|"
+    r"Leistungsberechtigte[r]?|Patient(?:in)?|Verstorbene[r]?|Verstorbene Person|Angaben zur Person|Bauherr(?:in)?|"
+    r"Unterzeichner(?:in)?|Unterschrift|Standesbeamt(?:in|er)|Vollziehungsbeamt(?:in|er)|Für die Richtigkeit|Leitung)"
+    r"[ \t]*(?:\([^)\n]{0,15}\))?[ \t]*:|gez\.|i\.\s?A\.|i\.\s?V\.|Im Auftrag|In Vertretung)[ \t]*(?:\n[ \t]*)?"
 )
 _CLOSING = re.compile(
-    r"(?:[Mm]it freundlichen [Gg]rüßen|[Mm]it freundlichem [Gg]ruß|(?:[Ff]reundliche|[Vv]iele|[Bb]este|[Ll]iebe|"
+    r"(?=[MmFfVvBbLlHhSsGg])(?:[Mm]it freundlichen [Gg]rüßen|[Mm]it freundlichem [Gg]ruß|(?:[Ff]reundliche|[Vv]iele|[Bb]este|[Ll]iebe|"
     r"[Hh]erzliche|[Ss]chöne) [Gg]rüße|MfG|mfg|MFG|[Hh]ochachtungsvoll|\b[Gg]ruß)[ \t]*[,.!]?[ \t]*(?:\n[ \t]*)*"
     r"(?:(?:i\.\s?A\.|i\.\s?V\.|gez\.|Im Auftrag)[ \t]*(?:\n[ \t]*)?)?"
 )
 _LIST_LABEL = re.compile(
-    r"(?im)(?:^|(?<=\n))[ \t]*(?:Anwesend(?:e)?|Teilnehmende|Teilnehmer(?:innen|\*innen|:innen)?|Entschuldigt|Abwesend|Gäste|"
+    r"(?m)^[ \t]*(?:[\wäöüß]+[ \t]+){0,2}(?:Mitglieder|Verwaltung|Schriftführung|Anwesend(?:e)?|Teilnehmende|Teilnehmer(?:innen|\*innen|:innen)?|Entschuldigt|Abwesend|Gäste|"
     r"Verteiler|Moderation|Sitzungsleitung|Leitung|Vorsitz|Referent(?:in|innen)?|Referierende|Es fehlten|Ferner anwesend)"
-    r"[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:[ \t]*"
+    r"[ \t]*(?:\([^)\n]{0,60}\))?[ \t]*:[ \t]*"
 )
 
 
@@ -310,11 +328,13 @@ def _find_id_card(text: str) -> Iterator[tuple[int, int]]:
 
 def _find_plates(text: str) -> Iterator[tuple[int, int]]:
     for match in _PLATE.finditer(text):
+        if _PLATE_CONTINUES.match(text, match.end()):
+            continue  # "BP-K-2025/00871" is a file reference, not a plate
         district = match.group("district")
+        known = district in DISTRICT_CODES
         hyphen = "-" in match.group("sep")
-        if district in DISTRICT_CODES or (hyphen and len(district) <= 3):
-            if not hyphen and district not in DISTRICT_CODES:
-                continue
+        # Unknown district codes only in the unmistakable form "XX-YY 1234".
+        if known or (hyphen and text[match.start("digits") - 1] == " "):
             yield match.span()
 
 
@@ -348,9 +368,17 @@ def _find_birth_dates(text: str) -> Iterator[tuple[int, int]]:
         yield match.span(group)
 
 
-def _find_case_numbers(text: str) -> Iterator[tuple[int, int]]:
+def _case_labels(text: str) -> Iterator[int]:
+    """End positions of file-reference labels ("Az.", "Unser Zeichen:", "Wohngeldakte")."""
     for label in _CASE_LABEL.finditer(text):
-        position = label.end()
+        yield label.end()
+    for label in _AKTE_LABEL.finditer(text):
+        if label.start() > 0 and text[label.start() - 1].isalpha() and text[label.start() - 1].islower():
+            yield label.end()
+
+
+def _find_case_numbers(text: str) -> Iterator[tuple[int, int]]:
+    for position in _case_labels(text):
         start = end = None
         tokens = 0
         while tokens < 4:
@@ -381,31 +409,58 @@ def _find_case_numbers(text: str) -> Iterator[tuple[int, int]]:
             yield start, end
 
 
+def _health_terms(text: str) -> Iterator[tuple[int, int]]:
+    """Medical terms as whole (compound) words; str.find per stem is far faster than one big regex."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a few characters change length when lower-cased: stay exact
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    for stem in HEALTH_STEMS:
+        position = lower.find(stem)
+        while position != -1:
+            start = position
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+                start -= 1  # the whole compound: "Niereninsuffizienz"
+            end = _HEALTH_TAIL.match(text, position + len(stem)).end()
+            yield start, end
+            position = lower.find(stem, end)
+
+
 def _find_health(text: str) -> Iterator[tuple[int, int]]:
-    seen_until = 0
-    for anchor in _HEALTH_ANCHOR.finditer(text):
-        if anchor.start() < seen_until:
-            continue
-        window_end = min(len(text), anchor.end() + 80)
-        for match in _HEALTH.finditer(text, max(0, anchor.start() - 60), window_end):
-            for group in ("h1", "h2", "h3", "h4"):
-                if match.group(group):
-                    yield _strip(text, *match.span(group))
-                    break
-        seen_until = window_end
+    yield from _iter_spans(_HEALTH_FACT, text)
+    checked: dict[int, bool] = {}
+    for term_start, term_end in _health_terms(text):
+        # the sentence around the term, or the list item's paragraph for bullet lists
+        floor = max(0, term_start - 400)
+        start = max(text.rfind(". ", floor, term_start), text.rfind("\n\n", floor, term_start), floor)
+        if start not in checked:
+            end_match = _SENTENCE_END.search(text, term_end)
+            end = end_match.start() if end_match else len(text)
+            checked[start] = bool(_HEALTH_PERSON.search(text, start, end))
+        if checked[start]:
+            yield term_start, term_end
 
 
 # --- addresses -------------------------------------------------------------------------------------
 
 
 def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
+    yield from _find_streets(text)
+    for match in _LOWER_STREET.finditer(text):  # informal writing: "lindenstr.11", "kolpingstr 8"
+        tail = _NUMBER_AND_CITY.match(text, match.end())
+        if tail:
+            yield match.start(), tail.end()
+
+
+def _find_streets(text: str) -> Iterator[tuple[int, int]]:
     for anchor in _STREET_ANCHOR.finditer(text):
         word = anchor.group().rstrip()
         start = anchor.start()
         window = max(0, start - 40)
         newline = text.rfind("\n", window, start)
         window = newline + 1 if newline != -1 else window
-        prefix = _PREFIX_BEFORE.search(text, window, start)
+        # only look for "Am …", "Zum Alten …" when one of the two words before could start such a name
+        recent = text[window:start].split()[-3:]
+        prefix = _PREFIX_BEFORE.search(text, window, start) if _PREFIX_STARTS.intersection(recent) else None
         if prefix:
             start = prefix.start()
         elif word.lower() in _STREET_WORDS:
@@ -413,9 +468,12 @@ def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
             if before is None:
                 continue  # "Weg 3" alone is no street
             start = before.start()
-        elif not _STREET_SUFFIX.search(word):
-            continue
+        elif not _STREET_SUFFIX.search(word) and not _HAS_CITY.match(text, anchor.end()):
+            continue  # no street suffix: only "Domhof 6, 49074 Osnabrück" with PLZ and city counts
         if _FIRST_WORD.match(text, start).group().lower() in _ARTICLES:
+            continue
+        not_street = word.lower().rstrip(".") in _NOT_STREETS or word.lower().endswith(_ROAD_CLASSES)
+        if not_street and not _HAS_CITY.match(text, anchor.end()):
             continue
         tail = _NUMBER_AND_CITY.match(text, anchor.end())
         if tail is None:
@@ -433,15 +491,51 @@ def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
 
 
 _PARTICLES = "|".join(sorted(NAME_PARTICLES, key=len, reverse=True))
-_NEXT_NAME_TOKEN = re.compile(
-    rf"[ \t]+((?:(?:{_PARTICLES})[ \t]+)*)({NAME_WORD}|{CAPS_WORD}|[{UPPER}]\.(?=[ \t]*[{UPPER}]))"
+_INITIAL = rf"[{UPPER}]\.(?:-[{UPPER}]\.)?(?=[ \t]*[{UPPER}])"
+_LEADING_PARTICLES = re.compile(rf"(?:(?:{_PARTICLES})[ \t]+)+(?=[{UPPER}])")
+_NAME_TOKEN = re.compile(rf"{NAME_WORD}|{CAPS_WORD}|{_INITIAL}")
+_NEXT_NAME_TOKEN = re.compile(rf"[ \t]+((?:(?:{_PARTICLES})[ \t]+)*)({NAME_WORD}|{CAPS_WORD}|{_INITIAL})")
+_COMMA_NAME = re.compile(rf",[ \t]*((?:{NAME_WORD}|{CAPS_WORD})(?:[ \t]+{NAME_WORD})?)(?![\wäöüß.])")
+_BIRTH_AFTER = re.compile(
+    r"[ \t]*,?[ \t]*(?:\(|–[ \t]*)?(?:geb\.|geboren|\*)[ \t]*(?:am[ \t]*)?(?:\d|[A-ZÄÖÜ])"
 )
-_COMMA_FIRST_NAME = re.compile(rf",[ \t]*({NAME_WORD})(?![\wäöüß.])")
+_COMPANY_AFTER = re.compile(
+    rf"[ \t]+(?:[{UPPER}][\wäöüß\-]*[ \t]+){{0,3}}(?:GmbH|AG|KG|OHG|UG|eG|GbR|SE|e\.[ \t]?K\.|mbH|&[ \t]?Co|Partnerschaft)\b"
+)
+_NOUN_ENDINGS = re.compile(
+    r"(?i)-(?:institut|instituts|schule|stiftung|preis|preises|haus|hauses|platz|straße|weg|allee|gymnasium|klinik|"
+    r"klinikum|zentrum|museum|halle|bad|park|brücke|bibliothek|kaserne|ring|saal|kirche|gemeinde|verein|forum)$"
+)
+_KINSHIP = re.compile(
+    r"\b(?:[Mm]ein|[Mm]eine|[Mm]einem|[Mm]einer|[Uu]nser|[Uu]nsere|[Uu]nserem|[Uu]nserer|[Ss]ein|[Ss]eine|[Ii]hr|[Ii]hre)[ \t]+"
+    r"(?:[Mm]ann|[Ff]rau|[Ss]ohn|[Tt]ochter|[Bb]ruder|[Ss]chwester|[Vv]ater|[Mm]utter|[Ee]hemann|[Ee]hefrau|[Pp]artner|"
+    r"[Pp]artnerin|[Nn]achbar|[Nn]achbarin|[Ee]nkel|[Ee]nkelin|[Kk]ind)[ \t]+"
+)
+_LOWER_SALUTATION = re.compile(r"\b(?:herr|herrn|frau|fr\.|hr\.)[ \t]+(?=[a-zäöüß]{3,})")
+_LOWER_WORD = re.compile(r"[a-zäöüß]+(?:-[a-zäöüß]+)?")
+_LOWER_NON_NAMES = frozenset(
+    """
+    und oder der die das den dem des ein eine einer einen im in am an auf aus bei mit von vom zu zum zur ist hat
+    war wird wurde sind haben hatte mehr nicht noch schon auch nur sehr so wie was wer wo wann dass nachbar nachbarin
+    doktor kollege kollegin bürgermeister bürgermeisterin meine mein sein seine ihr ihre bitte danke hier dort heute
+    morgen gestern immer wieder ganz gut neue neuen alte alten""".split()
+)
+_NAME_LINE = re.compile(
+    rf"(?m)^[ \t]*((?:{NAME_WORD}|{_INITIAL})(?:[ \t]+(?:(?:{_PARTICLES})[ \t]+)*(?:{NAME_WORD}|{CAPS_WORD})){{1,3}})[ \t]*\n"
+)
+_CONTACT_LINE = re.compile(
+    r"[ \t]*(?:Tel\.?|Telefon|Handy|Mobil|E-Mail|Mail|Fax)[ \t]*:?[ \t]*[+\d(]|[ \t]*(?:\+49|0\d)"
+)
 
 
 def _is_stop_word(value: str) -> bool:
     low = value.lower().rstrip(".")
-    return low in NOT_NAME_WORDS or low in ROLE_WORDS or bool(re.search(rf"(?i)({STREET_SUFFIXES})$", value))
+    return (
+        low in NOT_NAME_WORDS
+        or low in ROLE_WORDS
+        or bool(re.search(rf"(?i)({STREET_SUFFIXES})$", value))
+        or bool(_NOUN_ENDINGS.search(value))
+    )
 
 
 def _read_name(
@@ -449,14 +543,15 @@ def _read_name(
 ) -> tuple[int, int] | None:
     """Read a name from `position`: capitalised words, particles, initials. None if it is no name.
 
-    `allow_single` accepts a lone surname (after a salutation); `allow_comma` accepts the form
-    "Krause, Jürgen" used in forms.
+    `allow_single` accepts a lone surname (after a salutation or a field label); `allow_comma`
+    accepts the form "Krause, Jürgen" used in forms and lists.
     """
-    first = _NAME_TOKEN.match(text, position)
+    particles = _LEADING_PARTICLES.match(text, position)
+    first = _NAME_TOKEN.match(text, particles.end() if particles else position)
     if first is None or _is_stop_word(first.group()):
         return None
     all_caps = first.group().isupper() and len(first.group()) > 2
-    end, count = first.end(), 1
+    end, count = first.end(), 1 + bool(particles)
     last = first.group()
     while count < 5:
         token = _NEXT_NAME_TOKEN.match(text, end)
@@ -465,20 +560,25 @@ def _read_name(
         if token.group(2).isupper() and len(token.group(2)) > 1 and not all_caps:
             break  # "Anna Becker GmbH": an acronym after a name ends it
         end, count, last = token.end(), count + 1, token.group(2)
-    if allow_comma and count == 1:
-        comma = _COMMA_FIRST_NAME.match(text, end)
-        if comma and comma.group(1).lower() in FIRST_NAMES:
-            end, count, last = comma.end(), 2, comma.group(1)
-    if len(last) == 2 and last.endswith("."):
+    if allow_comma and count <= 2:
+        comma = _COMMA_NAME.match(text, end)
+        if comma and not _is_stop_word(comma.group(1).split()[0]):
+            end, count, last = comma.end(), count + 1, comma.group(1)
+    if last.endswith(".") and len(last) <= 5:
         return None  # ends on an initial: not a name we can vouch for
-    if count == 1 and (not allow_single or first.group().endswith(".")):
+    if count == 1 and not allow_single:
         return None
-    return first.start(), end
+    if _COMPANY_AFTER.match(text, end):
+        return None  # "Hermann Krämer Rohrsanierung GmbH" is a company
+    return (particles.start() if particles else first.start()), end
 
 
 _ROLE_TOKEN = re.compile(rf"[ \t]+([{UPPER}][{LOWER}]+)")
 _BLANKS = re.compile(r"[ \t]*")
 _BULLET_LINE = re.compile(r"\n[ \t]*(?:[-*•–·]|\d+\.)[ \t]+[^\n]*")
+_SKIP_TITLES = re.compile(
+    r"[ \t]*(?:(?:Dr|Prof|Dipl|Mag|med|jur|rer|nat|phil|h\.c|Ing|Dipl\.-Ing|Dipl\.-Kfm)\.[ \t]*)+"
+)
 
 
 def _skip_roles(text: str, position: int) -> int:
@@ -491,48 +591,146 @@ def _skip_roles(text: str, position: int) -> int:
         return position
 
 
+def _name_at(
+    text: str, position: int, *, allow_single: bool, allow_comma: bool = False
+) -> tuple[int, int] | None:
+    """A name after optional titles and role words ("Stadtbaurat Dr. Michael Heitkamp")."""
+    position = _BLANKS.match(text, position).end()
+    role = _ROLE_TOKEN.match(" " + text[position : position + 40])
+    if role and role.group(1).lower() in ROLE_WORDS:
+        position += role.end() - 1
+    titles = _SKIP_TITLES.match(text, position)
+    if titles:
+        position = titles.end()
+    return _read_name(
+        text, _BLANKS.match(text, position).end(), allow_single=allow_single, allow_comma=allow_comma
+    )
+
+
 def _find_names(text: str) -> Iterator[tuple[int, int]]:
-    # 1. salutation and titles: "Frau Dr. Claudia Vogel", "Herrn Nowak"
+    # 1. salutation and titles: "Frau Dr. Claudia Vogel", "Herrn Nowak", "Herrn\nJürgen Krause"
     for match in _SALUTATION.finditer(text):
-        position = match.end()
-        titles = _TITLES.match(text, position)
-        if titles:
-            position = titles.end()
-        position = _skip_roles(text, position)
-        span = _read_name(text, _BLANKS.match(text, position).end(), allow_single=True)
+        position = _skip_roles(text, match.end())
+        span = _name_at(text, position, allow_single=True)
         if span:
             yield match.start(), span[1]
-    # 2. field labels: "Antragsteller: Jürgen Krause", "Name: KRAUSE, Jürgen"
+    for match in re.finditer(r"(?m)^[ \t]*(?:Herrn?|Frau|Familie|Eheleute)[ \t]*\n", text):
+        span = _name_at(text, match.end(), allow_single=True)
+        if span:
+            yield span
+    # 2. field labels: "Antragsteller: Jürgen Krause", "Name: KRAUSE, Jürgen", "gez. Brüggemann"
     for match in _FIELD_LABEL.finditer(text):
-        position = match.end()
-        salutation = _SALUTATION.match(text, position)
-        if salutation:
+        if _SALUTATION.match(text, _BLANKS.match(text, match.end()).end()):
             continue  # handled above
-        titles = _TITLES.match(" " + text[position : position + 40])
-        if titles:
-            position += titles.end() - 1
-        span = _read_name(text, position, allow_single=False, allow_comma=True)
+        span = _name_at(text, match.end(), allow_single=True, allow_comma=True)
         if span:
             yield span
     # 3. signatures after a closing formula
     for match in _CLOSING.finditer(text):
-        position = match.end()
-        titles = _TITLES.match(" " + text[position : position + 40])
-        if titles:
-            position += titles.end() - 1
-        span = _read_name(text, position, allow_single=False)
+        span = _name_at(text, match.end(), allow_single=True)
         if span and "\n" not in text[span[0] : span[1]]:
             yield span
     # 4. participant lists: "Anwesend: Frau Schneider (FB 32), Dr. Öztürk, Anna Becker"
     for match in _LIST_LABEL.finditer(text):
         yield from _list_items(text, match.end())
     # 5. a known first name followed by a capitalised word: "Anna Becker"
-    for match in re.finditer(rf"(?<![\w\-.])({NAME_WORD})[ \t]+(?=[{UPPER}])", text):
+    for match in re.finditer(rf"(?<![\w\-.])({NAME_WORD})[ \t]+(?=[{UPPER}]|(?:{_PARTICLES})[ \t])", text):
         if match.group(1).split("-")[0].lower() not in FIRST_NAMES:
             continue
         span = _read_name(text, match.start(), allow_single=False)
         if span and text[span[1] : span[1] + 1] != "-":
             yield span
+    # 6. a name right before a birth date or birth name: "Weißenböck, Jürgen, geb. 27.05.1966", "Elira (*02.10.2016)"
+    yield from _names_before_birth(text)
+    # 7. a birth name: "geb. Tenhagen"
+    for match in re.finditer(rf"\bgeb\.[ \t]+(?=[{UPPER}])", text):
+        span = _read_name(text, match.end(), allow_single=True)
+        if span:
+            yield span
+    # 8. a line holding only a name, above an address or phone line (letter heads, signatures)
+    for match in _NAME_LINE.finditer(text):
+        next_end = text.find("\n", match.end())
+        next_line = text[match.end() : next_end if next_end != -1 else len(text)]
+        address = next(_find_addresses(next_line), None)
+        if not (_CONTACT_LINE.match(next_line) or (address and not next_line[: address[0]].strip())):
+            continue
+        span = _read_name(text, match.start(1), allow_single=False)
+        if span:
+            yield span
+    # 9. kinship: "mein Mann Cem"
+    for match in _KINSHIP.finditer(text):
+        span = _read_name(text, match.end(), allow_single=True)
+        if span:
+            yield span
+    # 10. informal lower-case writing: "herr pawlak", "elfriede baumann"
+    yield from _lowercase_names(text)
+
+
+_BIRTH_MARK = re.compile(r"(?:geb\.|geboren|\*)[ \t]*(?:am[ \t]*)?(?=\d|[A-ZÄÖÜ])")
+_BIRTH_SEPARATORS = " \t,(–"
+_NAME_BEFORE = re.compile(
+    rf"(?:(?<=[\s(:;|•–-])|^)((?:{NAME_WORD}|{CAPS_WORD}|{_INITIAL})(?:(?:[ \t]+(?:(?:{_PARTICLES})[ \t]+)*|,[ \t]*)(?:{NAME_WORD}|{CAPS_WORD})){{0,3}})$"
+)
+
+
+def _names_before_birth(text: str) -> Iterator[tuple[int, int]]:
+    for mark in _BIRTH_MARK.finditer(text):
+        stop = mark.start()
+        while stop > 0 and text[stop - 1] in _BIRTH_SEPARATORS:
+            stop -= 1
+        if stop == mark.start():
+            continue  # "geb." glued to a word is something else
+        window = max(0, stop - 60)
+        newline = text.rfind("\n", window, stop)
+        window = newline + 1 if newline != -1 else window
+        before = _NAME_BEFORE.search(text, window, stop)
+        if before is None:
+            continue
+        # read forward from each word start so leading nouns ("Schwester", "Kind:") drop out
+        for word in re.finditer(r"\S+", text[before.start(1) : stop]):
+            span = _read_name(text, before.start(1) + word.start(), allow_single=True, allow_comma=True)
+            if span and span[1] >= stop - 1:
+                yield span
+                break
+
+
+_INFORMAL_NAME_CONTEXT = re.compile(
+    r"(?:\b(?:vg|lg|mfg|gruß|grüße|heißt|heiße|namens|name ist|ich bin|von)[ \t,:]+|(?m:^)[ \t]*)(?=[a-zäöüß]{2,}(?:-[a-zäöüß]+)?[ \t]+[a-zäöüß]{3,})"
+)
+
+
+# Lower-case names are only looked for in texts that read like an informal message.
+_INFORMAL_MARKERS = (
+    "herr ",
+    "herrn ",
+    "frau ",
+    "vg ",
+    "lg ",
+    "gruß",
+    "grüße",
+    "heißt",
+    "heiße",
+    "namens",
+    "ich ",
+    "hallo",
+)
+
+
+def _lowercase_names(text: str) -> Iterator[tuple[int, int]]:
+    """Informal writing: "herr pawlak", "sie heißt elfriede baumann", a signature "jonas petersen"."""
+    if not any(marker in text for marker in _INFORMAL_MARKERS):
+        return
+    for match in _LOWER_SALUTATION.finditer(text):
+        word = _LOWER_WORD.match(text, match.end())
+        if word and word.group() not in _LOWER_NON_NAMES:
+            yield match.start(), word.end()
+    for match in _INFORMAL_NAME_CONTEXT.finditer(text):
+        first = _LOWER_WORD.match(text, match.end())
+        if first is None or first.group().split("-")[0] not in FIRST_NAMES:
+            continue
+        last = _LOWER_WORD.match(text, _BLANKS.match(text, first.end()).end())
+        if last and last.group() not in _LOWER_NON_NAMES and last.group() not in FIRST_NAMES:
+            yield first.start(), last.end()
 
 
 def _list_items(text: str, position: int) -> Iterator[tuple[int, int]]:
@@ -551,21 +749,61 @@ def _list_items(text: str, position: int) -> Iterator[tuple[int, int]]:
         start += len(
             re.match(r"[ \t]*(?:[-*•–·]|\d+\.)?[ \t]*(?:und[ \t]+|sowie[ \t]+)?", text[start:stop]).group()
         )
-        salutation = _SALUTATION.match(text, start)
-        if salutation:
+        if _SALUTATION.match(text, start):
             continue  # found by the salutation rule
-        cursor = start
-        titles = _TITLES.match(" " + text[start:stop])
-        if titles:
-            cursor += titles.end() - 1
-        span = _read_name(text, cursor, allow_single=bool(titles))
+        titles = _SKIP_TITLES.match(text, start)
+        span = _name_at(text, start, allow_single=bool(titles))
         if span is None:
             # "K. Wagner": an initial and a surname
-            initial = re.match(rf"[{UPPER}]\.[ \t]*({NAME_WORD})", text[cursor:stop])
+            initial = re.match(rf"[{UPPER}]\.[ \t]*({NAME_WORD})", text[start:stop])
             if initial and initial.group(1).lower() not in NOT_NAME_WORDS:
-                yield cursor, cursor + initial.end()
+                yield start, start + initial.end()
             continue
-        yield start, span[1]
+        yield span
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+_NAME_HEADER = re.compile(
+    r"(?i)^(?:name|vorname|vornamen|nachname|familienname|geburtsname|name, ?vorname|vorname,? ?name|teilnehmer(?:in)?|"
+    r"teilnehmende|kind|antragsteller(?:in)?|empfänger(?:in)?|beschäftigte[r]?|mitarbeiter(?:in)?|person|halter(?:in)?|"
+    r"schüler(?:in)?|bewerber(?:in)?|erziehungsberechtigte[r]?|patient(?:in)?|mieter(?:in)?|eigentümer(?:in)?)$"
+)
+_BIRTH_HEADER = re.compile(r"(?i)^(?:geb\.?|geboren|geburtsdatum|geb\.-datum|geburtstag)$")
+
+
+_TABLE_HEADER_HINT = re.compile(
+    r"(?im)^[^\n]*?(?:^|[|;\t])[ \t]*(?:name|vornamen?|nachname|familienname|geburtsname|teilnehmer|teilnehmende|kind|"
+    r"antragsteller|empfänger|beschäftigte|mitarbeiter|person|halter|schüler|bewerber|erziehungsberechtigte|patient|"
+    r"mieter|eigentümer|geb\.?|geboren|geburtsdatum|geburtstag)[^\n]*$"
+)
+
+
+def _find_table_cells(text: str, header_pattern: re.Pattern) -> Iterator[tuple[int, int]]:
+    """Cells under a column whose header names people (or birth dates) in | ; or tab separated tables."""
+    for hint in _TABLE_HEADER_HINT.finditer(text):
+        header = hint.group()
+        separator = next((s for s in ("|", ";", "\t") if s in header), "")
+        if not separator:
+            continue
+        columns = {i for i, cell in enumerate(header.split(separator)) if header_pattern.match(cell.strip())}
+        if not columns:
+            continue
+        position = hint.end() + 1
+        while position < len(text):
+            line_end = text.find("\n", position)
+            line_end = len(text) if line_end == -1 else line_end
+            line = text[position:line_end].rstrip("\r")
+            if separator not in line:
+                break
+            offset = position
+            for index, cell in enumerate(line.split(separator)):
+                value = cell.strip()
+                if index in columns and value and not value.isdigit():
+                    cell_start = offset + len(cell) - len(cell.lstrip())
+                    yield cell_start, cell_start + len(value)
+                offset += len(cell) + len(separator)
+            position = line_end + 1
 
 
 # --- scan ------------------------------------------------------------------------------------------
@@ -583,6 +821,8 @@ _DETECTORS = (
     ("CASE_NUMBER", _find_case_numbers),
     ("ADDRESS", _find_addresses),
     ("PERSON", _find_names),
+    ("PERSON", lambda text: _find_table_cells(text, _NAME_HEADER)),
+    ("BIRTH_DATE", lambda text: _find_table_cells(text, _BIRTH_HEADER)),
     ("HEALTH", _find_health),
 )
 

@@ -68,6 +68,8 @@ NOT_NAME_WORDS = frozenset(
     standesamt team verwaltung vertreter vertreterin vertretung vorsitz vorstand zuhörer zuhörende
     öffentlichkeit bürger bürgerinnen einwohner einwohnerinnen sitzung tagesordnung top gemeinde
     kreis landkreis verein firma herr frau herren damen und sowie ggf entschuldigt anwesend
+    kind kinder sohn tochter mutter vater eltern ehemann ehefrau schwester bruder enkel enkelin witwe witwer
+    ehepartner ehepartnerin sekretariat büro vorzimmer poststelle ihr ihre ihres ihren ihrem im auftrag vermerk
     """.split()
 )
 
