@@ -65,7 +65,7 @@ if findings:
     frame = pd.DataFrame({"Art": [KIND_LABELS[k] for k in counts], "Anzahl": list(counts.values())})
     right.plotly_chart(
         px.bar(frame, x="Anzahl", y="Art", orientation="h", height=60 + 32 * len(counts)).update_layout(
-            margin=dict(l=0, r=0, t=0, b=0), yaxis_title=None
+            margin=dict(l=0, r=0, t=0, b=0), yaxis_title=None, xaxis_dtick=1
         ),
         width="stretch",
     )

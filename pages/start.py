@@ -62,4 +62,7 @@ for index, case in enumerate(PLANNED_USE_CASES):
         st.markdown(f"**{case.title}**")
         st.caption(f"{case.category} · empfohlen: Schutzstufe {case.schutzstufe}")
         st.markdown(case.description)
-        st.badge("in Vorbereitung", color="gray")
+        if case.page:
+            st.page_link(case.page, label="Öffnen", icon=":material/arrow_forward:")
+        else:
+            st.badge("in Vorbereitung", color="gray")

@@ -159,3 +159,57 @@ def test_chat_at_schutzstufe_2_in_chromium(running_app, fake_ollama, fake_openai
     # Back at Schutzstufe 2 the public server saw nothing more: no chat, no status check.
     assert len(fake_openai.requests) == seen_at_stufe_1
     assert fake_openai.chat_requests == []
+
+
+def test_privacy_check_and_held_back_chat_in_chromium(running_app, fake_ollama, fake_openai):
+    _require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1400}, locale="de-DE")
+        try:
+            page.goto(running_app)
+            sidebar = page.get_by_test_id("stSidebar")
+            sidebar.get_by_role("link", name="Datenschutz-Check").click()
+            expect(page.get_by_role("heading", name="Datenschutz-Check")).to_be_visible(timeout=30_000)
+            page.get_by_role("button", name="Beispieltext laden").click()
+            _wait_idle(page)
+            expect(page.get_by_test_id("stAlert").filter(has_text="Empfehlung:")).to_contain_text(
+                "Schutzstufe 2"
+            )
+            highlighted = page.locator("mark", has_text="DE89 3704 0044 0532 0130 00")
+            expect(highlighted).to_contain_text("IBAN (Bankverbindung)")
+            expect(page.get_by_text("[IBAN_1]").first).to_be_visible()
+            expect(page.get_by_text("Berechnet ohne KI").first).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "datenschutz-check.png"), full_page=True)
+            assert fake_ollama.chat_requests == [] and fake_openai.requests == []  # the check sends nothing
+
+            # Schutzstufe 1 with the public API: an IBAN in the chat is held back, nothing is sent.
+            sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
+            _wait_idle(page)
+            sidebar.get_by_test_id("stSelectbox").first.click()
+            page.get_by_role("option", name="OpenAI (öffentliche API) (öffentlicher Dienst)").click()
+            _wait_idle(page)
+            sidebar.get_by_role("link", name="Freier Chat").click()
+            chat_box = page.get_by_placeholder("Ihre Frage oder Aufgabe …")
+            expect(chat_box).to_be_visible(timeout=15_000)
+            chat_box.fill("Bitte überweisen Sie an DE89 3704 0044 0532 0130 00.")
+            chat_box.press("Enter")
+            expect(page.get_by_text("Personenbezogene Daten gefunden").first).to_be_visible(timeout=15_000)
+            expect(
+                page.get_by_role("button", name="Auf Schutzstufe 2 wechseln und lokal senden")
+            ).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "chat-zurueckgehalten.png"), full_page=True)
+            assert fake_openai.chat_requests == []
+
+            page.get_by_role("button", name="Auf Schutzstufe 2 wechseln und lokal senden").click()
+            expect(page.get_by_text("Dies ist eine Testantwort der Fake-Instanz.").first).to_be_visible(
+                timeout=30_000
+            )
+            expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible()
+        finally:
+            browser.close()
+    assert fake_openai.chat_requests == []
+    assert "DE89 3704" in fake_ollama.chat_requests[-1].body["messages"][-1]["content"]

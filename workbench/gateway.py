@@ -106,7 +106,11 @@ class Result:
         return export_text(self.text, self.notice)
 
     def json(self) -> str:
-        return export_json(self.text, self.notice)
+        if self.privacy is None:
+            return export_json(self.text, self.notice)
+        # kinds, counts and what was done: never the values themselves
+        privacy = {"findings": self.privacy.counts, "decision": self.privacy.decision.code}
+        return export_json(self.text, self.notice, privacy=privacy)
 
 
 class Response:

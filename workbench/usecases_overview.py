@@ -11,6 +11,7 @@ class PlannedUseCase:
     category: str
     schutzstufe: int
     description: str
+    page: str | None = None  # the page that implements it, once it exists
 
 
 PLANNED_USE_CASES = (
@@ -37,6 +38,7 @@ PLANNED_USE_CASES = (
         "Datenschutz",
         2,
         "Findet personenbezogene Daten wie Namen, Adressen, IBAN oder Steuer-ID, bevor etwas die Verwaltung verlässt.",
+        page="pages/privacy_check.py",
     ),
     PlannedUseCase(
         "Vergleich lokal – öffentlich",

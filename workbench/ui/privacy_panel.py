@@ -83,23 +83,23 @@ def held_back(exc: PrivacyRefused, text: str, *, key: str, local_endpoint_id: st
     if earlier:
         st.caption(f"Weitere {len(earlier)} Fundstelle(n) im bisherigen Gesprächsverlauf.")
     choice = None
-    columns = st.columns(3)
-    if columns[0].button(
-        "Auf Schutzstufe 2 wechseln und lokal senden",
-        key=f"{key}_stufe2",
-        icon=":material/lock:",
-        type="primary",
-        disabled=local_endpoint_id is None or OPTION_STUFE_2 not in exc.options,
-        on_click=_switch_to_stufe_2,
-        args=(local_endpoint_id,),
-    ):
-        choice = "send"
-    if OPTION_PSEUDONYMIZE in exc.options and columns[1].button(
-        "Pseudonymisiert senden", key=f"{key}_pseudo", icon=":material/masks:"
-    ):
-        choice = OPTION_PSEUDONYMIZE
+    with st.container(horizontal=True):
+        if st.button(
+            "Auf Schutzstufe 2 wechseln und lokal senden",
+            key=f"{key}_stufe2",
+            icon=":material/lock:",
+            type="primary",
+            disabled=local_endpoint_id is None or OPTION_STUFE_2 not in exc.options,
+            on_click=_switch_to_stufe_2,
+            args=(local_endpoint_id,),
+        ):
+            choice = "send"
+        if OPTION_PSEUDONYMIZE in exc.options and st.button(
+            "Pseudonymisiert senden", key=f"{key}_pseudo", icon=":material/masks:"
+        ):
+            choice = OPTION_PSEUDONYMIZE
     if OPTION_CONFIRM in exc.options:
-        with columns[2]:
+        with st.container(horizontal=True, vertical_alignment="center"):
             confirmed = st.checkbox(
                 "Ich bestätige: kein Personenbezug (wird protokolliert)", key=f"{key}_confirm_box"
             )
