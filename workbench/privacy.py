@@ -228,7 +228,7 @@ _FIELD_LABEL = re.compile(
 _CLOSING = re.compile(
     r"(?=[MmFfVvBbLlHhSsGg])(?:[Mm]it freundlichen [Gg]rüßen|[Mm]it freundlichem [Gg]ruß|(?:[Ff]reundliche|[Vv]iele|[Bb]este|[Ll]iebe|"
     r"[Hh]erzliche|[Ss]chöne) [Gg]rüße|MfG|mfg|MFG|[Hh]ochachtungsvoll|\b[Gg]ruß)[ \t]*[,.!]?[ \t]*(?:\n[ \t]*)*"
-    r"(?:(?:i\.\s?A\.|i\.\s?V\.|gez\.|Im Auftrag)[ \t]*(?:\n[ \t]*)?)?"
+    r"(?:(?:i\.\s?A\.|i\.\s?V\.|gez\.|Im Auftrag|In Vertretung)[ \t]*(?:\n[ \t]*)*)?"
 )
 _LIST_LABEL = re.compile(
     r"(?m)^[ \t]*(?:[\wäöüß]+[ \t]+){0,2}(?:Mitglieder|Verwaltung|Schriftführung|Anwesend(?:e)?|Teilnehmende|Teilnehmer(?:innen|\*innen|:innen)?|Entschuldigt|Abwesend|Gäste|"
@@ -528,12 +528,17 @@ _CONTACT_LINE = re.compile(
 )
 
 
+# Street words that end a name ("Jürgen Krause Lindenstraße"); "-kamp", "-ring", "-winkel" are also
+# common surnames (Haverkamp), so only the unambiguous ones count.
+_STREET_IN_NAME = re.compile(r"(?i)(?:straße|strasse|str\.|allee|gasse|platz|chaussee|promenade|weg)$")
+
+
 def _is_stop_word(value: str) -> bool:
     low = value.lower().rstrip(".")
     return (
         low in NOT_NAME_WORDS
         or low in ROLE_WORDS
-        or bool(re.search(rf"(?i)({STREET_SUFFIXES})$", value))
+        or bool(_STREET_IN_NAME.search(value))
         or bool(_NOUN_ENDINGS.search(value))
     )
 
