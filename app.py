@@ -14,6 +14,9 @@ log = logging.getLogger("workbench.app")
 pages = {
     "Werkbank": [
         st.Page("pages/start.py", title="Start", icon=":material/home:", url_path="start", default=True),
+        st.Page(
+            "pages/usecase.py", title="Anwendungsfälle", icon=":material/school:", url_path="anwendungsfaelle"
+        ),
         st.Page("pages/chat.py", title="Freier Chat", icon=":material/chat:", url_path="chat"),
         st.Page(
             "pages/privacy_check.py",

@@ -4,7 +4,8 @@ import streamlit as st
 
 from workbench.policy import Schutzstufe
 from workbench.ui import state
-from workbench.usecases_overview import PLANNED_USE_CASES
+from workbench.usecases import read_catalog
+from workbench.usecases_overview import TOOLS
 
 gw = state.gateway()
 sel = state.selection(gw)
@@ -55,14 +56,36 @@ st.markdown(
 )
 
 st.subheader("Anwendungsfälle")
+st.caption("Geführte Übungen aus der Guideline und dem Verwaltungsalltag – mit vorausgefüllten Beispielen.")
+catalog = read_catalog(gw.settings)
+for category, usecases in catalog.by_category().items():
+    st.markdown(f"**{category}**")
+    columns = st.columns(3)
+    for index, usecase in enumerate(usecases):
+        with columns[index % 3].container(border=True):
+            st.markdown(f"**{usecase.title}**")
+            st.badge(
+                f"empfohlen: Schutzstufe {usecase.schutzstufe}",
+                color="orange" if usecase.schutzstufe == 2 else "green",
+                icon=":material/shield:",
+            )
+            st.caption(usecase.description)
+            st.page_link(
+                "pages/usecase.py",
+                label="Übung starten",
+                icon=":material/arrow_forward:",
+                query_params={"id": usecase.id},
+            )
+
+st.subheader("Werkzeuge")
 st.page_link("pages/chat.py", label="Freier Chat – jetzt ausprobieren", icon=":material/chat:")
-columns = st.columns(3)
-for index, case in enumerate(PLANNED_USE_CASES):
-    with columns[index % 3].container(border=True):
-        st.markdown(f"**{case.title}**")
-        st.caption(f"{case.category} · empfohlen: Schutzstufe {case.schutzstufe}")
-        st.markdown(case.description)
-        if case.page:
-            st.page_link(case.page, label="Öffnen", icon=":material/arrow_forward:")
+columns = st.columns(len(TOOLS))
+for column, tool in zip(columns, TOOLS, strict=True):
+    with column.container(border=True):
+        st.markdown(f"**{tool.title}**")
+        st.caption(f"{tool.category} · empfohlen: Schutzstufe {tool.schutzstufe}")
+        st.markdown(tool.description)
+        if tool.page:
+            st.page_link(tool.page, label="Öffnen", icon=":material/arrow_forward:")
         else:
             st.badge("in Vorbereitung", color="gray")

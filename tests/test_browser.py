@@ -213,3 +213,43 @@ def test_privacy_check_and_held_back_chat_in_chromium(running_app, fake_ollama, 
             browser.close()
     assert fake_openai.chat_requests == []
     assert "DE89 3704" in fake_ollama.chat_requests[-1].body["messages"][-1]["content"]
+
+
+def test_neujahrsempfang_end_to_end_in_chromium(running_app, fake_ollama, fake_openai):
+    _require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.test_plan import GOOD, plan_json
+
+    too_long = [*GOOD[:2], (40, 35, "Musikalischer Ausklang", "Live-Musik", ["Musiker"], "singt mit")]
+    fake_ollama.chunk_delay = 0.01
+    fake_ollama.replies.extend([Reply(text=plan_json(*too_long)), Reply(text=plan_json(*GOOD))])
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1600}, locale="de-DE")
+        try:
+            page.goto(running_app)
+            page.locator('a[href*="id=neujahrsempfang"]').first.click()
+            expect(page.get_by_role("heading", name="Neujahrsempfang planen")).to_be_visible(timeout=30_000)
+            page.get_by_text("Vorschau: Das wird an das Modell gesendet").click()
+            expect(page.get_by_text("Landrätin").first).to_be_visible()
+            page.get_by_role("button", name="An das Modell senden").click()
+            expect(page.get_by_text("Der Plan dauert 75 statt 60 Minuten.")).to_be_visible(timeout=30_000)
+            page.screenshot(path=str(ARTIFACTS / "neujahrsempfang-fehler.png"), full_page=True)
+            page.get_by_role("button", name="Plan korrigieren lassen").click()
+            expect(page.get_by_text("Der Plan erfüllt alle Vorgaben")).to_be_visible(timeout=30_000)
+            expect(page.locator(".js-plotly-plot").first).to_be_visible()
+            expect(page.get_by_text("Transparenzhinweis:").first).to_be_visible()
+            for label in ("Ablaufplan (Markdown)", "Ablaufplan (Word)", "Ablaufplan (CSV)"):
+                expect(page.get_by_role("button", name=label)).to_be_visible()
+            with page.expect_download() as download_info:
+                page.get_by_role("button", name="Ablaufplan (Markdown)").click()
+            content = download_info.value.path().read_text(encoding="utf-8")
+            page.screenshot(path=str(ARTIFACTS / "neujahrsempfang-plan.png"), full_page=True)
+        finally:
+            browser.close()
+    assert "ai_generated: true" in content and "Transparenzhinweis" in content
+    assert "Zukunftstalk" in content
+    assert len(fake_ollama.chat_requests) == 2
+    assert fake_openai.requests == []

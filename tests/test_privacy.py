@@ -74,10 +74,16 @@ def test_finds(text, expected):
         "IBAN-Prüfung: DE00 1234 5678 9012 3456 78 ist ungültig.",  # fails mod 97
         "Im Postleitzahlgebiet 48143 leben 12.345 Menschen.",
         "TOP 3.2: Bericht der Verwaltung",
+        "Panikschlösser nach DIN EN 1125 und Notbeleuchtung nach DIN EN 1838, Feuerlöscher nach DIN EN 3.",
     ],
 )
 def test_ordinary_administrative_text_stays_clean(text):
     assert scan(text) == []
+
+
+def test_address_stops_at_the_line_end():
+    text = "Ahornweg 17\n12345 Musterstadt\nKassenzeichen 611.204.471"
+    assert kinds(text) == [("ADDRESS", "Ahornweg 17\n12345 Musterstadt"), ("CASE_NUMBER", "611.204.471")]
 
 
 def test_overlaps_resolve_to_one_finding():

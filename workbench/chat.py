@@ -33,6 +33,8 @@ class Conversation:
     # Once the person chose to pseudonymise, later turns (whose history holds the restored values)
     # are pseudonymised as well.
     pseudonymize: bool = False
+    system: str = ""  # instructions sent first with every request (use cases)
+    title: str = "Freier Chat – KI-Werkbank"
 
     def effective_schutzstufe(self, selected: object) -> Schutzstufe | None:
         level = parse_schutzstufe(selected)
@@ -50,17 +52,22 @@ class Conversation:
         endpoint_id: str,
         model: str | None,
         privacy_action: str | None = None,
+        *,
+        json_schema: dict | None = None,
+        purpose: str = "chat",
     ) -> ChatRequest:
         """The request for a new user turn (the turn itself is added by `add_user`)."""
-        messages = [{"role": e.role, "content": e.content} for e in self.entries]
+        messages = [{"role": "system", "content": self.system}] if self.system else []
+        messages += [{"role": e.role, "content": e.content} for e in self.entries]
         messages.append({"role": "user", "content": prompt})
         return ChatRequest(
             messages=messages,
             schutzstufe=self.effective_schutzstufe(selected),
             endpoint_id=endpoint_id,
             model=model,
-            purpose="chat",
+            purpose=purpose,
             privacy_action=privacy_action or (OPTION_PSEUDONYMIZE if self.pseudonymize else None),
+            json_schema=json_schema,
         )
 
     def add_user(self, prompt: str) -> Entry:
@@ -86,11 +93,14 @@ class Conversation:
     def turns(self) -> list[Turn]:
         return [Turn(e.role, e.content, e.result.notice if e.result else None) for e in self.entries]
 
+    def last_result(self) -> Result | None:
+        return next((e.result for e in reversed(self.entries) if e.result is not None), None)
+
     def export_markdown(self) -> str:
-        return export_conversation_markdown(self.turns(), "Freier Chat – KI-Werkbank")
+        return export_conversation_markdown(self.turns(), self.title)
 
     def export_text(self) -> str:
-        return export_conversation_text(self.turns(), "Freier Chat – KI-Werkbank")
+        return export_conversation_text(self.turns(), self.title)
 
     def export_json(self) -> str:
-        return export_conversation_json(self.turns(), "Freier Chat – KI-Werkbank")
+        return export_conversation_json(self.turns(), self.title)

@@ -91,6 +91,7 @@ class Settings:
     # What happens when personal data meets Schutzstufe 1 and a public endpoint (see workbench.policy).
     privacy_policy: str = "block"
     allow_override: bool = False
+    usecases_dir: Path | None = None  # trainers' own use-case files
     problems: list[ConfigProblem] = field(default_factory=list)
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -285,6 +286,20 @@ def _apply_file(settings: Settings, data: dict, file: str) -> None:
     settings.notice_text = org.get("notice", "") if isinstance(org.get("notice"), str) else ""
 
     _apply_privacy(settings, data.get("privacy", {}), file)
+    usecases_dir = data.get("usecases_dir")
+    if usecases_dir is not None:
+        if not isinstance(usecases_dir, str) or not usecases_dir.strip():
+            problems.append(
+                ConfigProblem(
+                    file,
+                    "usecases_dir",
+                    'Erwartet wird ein Ordnerpfad, z. B. usecases_dir = "anwendungsfaelle".',
+                )
+            )
+        else:
+            folder = Path(usecases_dir).expanduser()
+            # relative paths count from the config file, so the folder can live beside it
+            settings.usecases_dir = folder if folder.is_absolute() else Path(file).parent / folder
 
     raw_endpoints = data.get("endpoints", [])
     if not isinstance(raw_endpoints, list):

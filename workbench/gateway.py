@@ -45,6 +45,8 @@ class ChatRequest:
     options: dict | None = None
     # The person's explicit choice when personal data was found: "pseudonymize" or "confirm".
     privacy_action: str | None = None
+    # Ask for structured output (JSON) matching this schema (Ollama `format`, OpenAI `response_format`).
+    json_schema: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -154,7 +156,9 @@ class Response:
         backend = self._gateway._backend(self.endpoint)
         restorer = StreamRestorer(self._mapping) if self._mapping else None
         try:
-            for event in backend.stream_chat(self._messages, self.model, options=self.request.options):
+            for event in backend.stream_chat(
+                self._messages, self.model, options=self.request.options, json_schema=self.request.json_schema
+            ):
                 if event.text:
                     if ttft is None:
                         ttft = time.perf_counter() - start

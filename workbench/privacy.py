@@ -111,7 +111,7 @@ STREET_PREFIX = (
     "Lange|Langer|Obere|Oberer|Untere|Unterer"
 )
 HOUSE_NUMBER = r"\d{1,4}(?:\s?[a-hA-H](?![\wäöüß]))?(?:\s?[-–/]\s?\d{1,4}(?:\s?[a-h](?![\wäöüß]))?)?"
-PLZ_CITY = rf"(?:D-)?\d{{5}}[ \t]+[{UPPER}][{LOWER}]+(?:[-\s][{UPPER}][{LOWER}]+)?(?:\s(?:am|an der|im|in|ob der|vor der)\s[{UPPER}][{LOWER}]+|\s\([{UPPER}][{LOWER}. ]+\))?"
+PLZ_CITY = rf"(?:D-)?\d{{5}}[ \t]+[{UPPER}][{LOWER}]+(?:[- ][{UPPER}][{LOWER}]+)?(?:\s(?:am|an der|im|in|ob der|vor der)\s[{UPPER}][{LOWER}]+|\s\([{UPPER}][{LOWER}. ]+\))?"
 
 # A capitalised word directly followed by a number: the cheap anchor every address has.
 _STREET_ANCHOR = re.compile(rf"(?<![\wäöüß.\-])[{UPPER}][\wäöüß\-]*\.?[ \t]+(?=\d)")
@@ -171,6 +171,7 @@ _PLATE = re.compile(
 _PHONE = re.compile(
     r"(?<![\w+/.,-])(?:(?:\+|00)\d{2}[ \t]?(?:\(0\)[ \t]?)?\d[\d \t/()-]{4,18}\d|\(0\d{2,5}\)[ \t]?\d[\d \t/-]{2,14}\d|0\d{2,5}[ \t]?[/-]?[ \t]?\d[\d \t/-]{2,14}\d)(?![\w])"
 )
+_STANDARDS = frozenset({"DIN", "EN", "ISO", "IEC", "VDE", "VDI", "DVGW", "TRGS", "ASR", "BGV", "DGUV"})
 _PLATE_CONTINUES = re.compile(r"[/.\-]\d")
 _PHONE_GAP = re.compile(r"[ \t/-]+")
 _PHONE_BLOCKERS = re.compile(
@@ -333,6 +334,8 @@ def _find_plates(text: str) -> Iterator[tuple[int, int]]:
         district = match.group("district")
         known = district in DISTRICT_CODES
         hyphen = "-" in match.group("sep")
+        if not hyphen and (district in _STANDARDS or match.group("letters") in _STANDARDS):
+            continue  # "DIN EN 1125" is a standard, not a plate
         # Unknown district codes only in the unmistakable form "XX-YY 1234".
         if known or (hyphen and text[match.start("digits") - 1] == " "):
             yield match.span()

@@ -50,6 +50,7 @@ class Notice:
     organisation_notice: str = ""
     complete: bool = True
     pseudonymized: bool = False  # personal data was replaced by placeholders before sending
+    human_edited: bool = False  # a person changed the AI output afterwards (e.g. corrected table cells)
     method: str = ""  # for results computed without AI: how they were computed
 
     @property
@@ -83,6 +84,8 @@ class Notice:
                 )
             if not self.complete:
                 parts.append("Die Antwort ist unvollständig, die Verbindung brach vorzeitig ab.")
+            if self.human_edited:
+                parts.append("Das Ergebnis wurde anschließend von einer Person bearbeitet.")
             parts.append(RESPONSIBILITY)
         if self.organisation_notice:
             parts.append(self.organisation_notice)
@@ -110,6 +113,7 @@ class Notice:
                     "schutzstufe": self.schutzstufe,
                     "complete": self.complete,
                     "pseudonymized": self.pseudonymized,
+                    "human_edited": self.human_edited,
                     "human_review_required": True,
                 }
             )

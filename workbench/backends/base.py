@@ -67,9 +67,17 @@ class Backend(ABC):
 
     @abstractmethod
     def stream_chat(
-        self, messages: Sequence[dict], model: str, *, options: dict | None = None
+        self,
+        messages: Sequence[dict],
+        model: str,
+        *,
+        options: dict | None = None,
+        json_schema: dict | None = None,
     ) -> Iterator[StreamEvent]:
-        """Stream the answer. Ends with a ``done`` event, or raises `StreamInterrupted` if it breaks."""
+        """Stream the answer. Ends with a ``done`` event, or raises `StreamInterrupted` if it breaks.
+
+        With `json_schema` the model is asked for structured output matching that schema.
+        """
 
     @abstractmethod
     def list_models(self) -> list[ModelInfo]: ...

@@ -95,12 +95,17 @@ class OllamaBackend(Backend):
     # --- interface ------------------------------------------------------------------------------
 
     def stream_chat(
-        self, messages: Sequence[dict], model: str, *, options: dict | None = None
+        self,
+        messages: Sequence[dict],
+        model: str,
+        *,
+        options: dict | None = None,
+        json_schema: dict | None = None,
     ) -> Iterator[StreamEvent]:
         received_any = False
         try:
             stream = self._client.chat(
-                model=model, messages=list(messages), stream=True, options=options or None
+                model=model, messages=list(messages), stream=True, options=options or None, format=json_schema
             )
             for part in stream:
                 received_any = True

@@ -101,8 +101,15 @@ class OpenAIBackend(Backend):
             )
         raise exc
 
-    def _open_stream(self, messages: Sequence[dict], model: str, options: dict | None):
+    def _open_stream(
+        self, messages: Sequence[dict], model: str, options: dict | None, json_schema: dict | None
+    ):
         kwargs = dict(model=model, messages=list(messages), stream=True, **(options or {}))
+        if json_schema is not None:
+            kwargs["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": "antwort", "schema": json_schema, "strict": False},
+            }
         try:
             return self._client.chat.completions.create(stream_options={"include_usage": True}, **kwargs)
         except openai.BadRequestError as exc:
@@ -111,13 +118,18 @@ class OpenAIBackend(Backend):
         return self._client.chat.completions.create(**kwargs)
 
     def stream_chat(
-        self, messages: Sequence[dict], model: str, *, options: dict | None = None
+        self,
+        messages: Sequence[dict],
+        model: str,
+        *,
+        options: dict | None = None,
+        json_schema: dict | None = None,
     ) -> Iterator[StreamEvent]:
         received_any = False
         finish_reason = None
         usage = None
         try:
-            stream = self._open_stream(messages, model, options)
+            stream = self._open_stream(messages, model, options, json_schema)
             for chunk in stream:
                 received_any = True
                 if chunk.usage:

@@ -1,0 +1,139 @@
+"""The "plan" kind (Neujahrsempfang): structured running order, checks, correction, timeline, downloads."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from workbench.exports import to_csv, to_docx
+from workbench.gateway import Gateway, Result
+from workbench.plan import (
+    JSON_INSTRUCTION,
+    PLAN_SCHEMA,
+    Plan,
+    PlanFormatError,
+    check_plan,
+    correction_request,
+    format_retry_request,
+    parse_plan,
+    people_from_field,
+)
+from workbench.transparency import export_markdown
+from workbench.ui import components, state
+from workbench.ui.usecase_runner import key, send
+from workbench.usecases import UseCase
+
+
+def ask_for_plan(
+    gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict, prompt: str, action=None
+) -> None:
+    """Send a turn that must come back as a plan; one retry if the JSON is unusable."""
+    result = send(
+        gw,
+        sel,
+        usecase,
+        values,
+        f"{prompt}\n\n{JSON_INSTRUCTION}",
+        schema=PLAN_SCHEMA,
+        action=action,
+        show=False,
+    )
+    if result is None:
+        return
+    try:
+        plan = parse_plan(result.text)
+    except PlanFormatError as first_error:
+        result = send(
+            gw, sel, usecase, values, format_retry_request(str(first_error)), schema=PLAN_SCHEMA, show=False
+        )
+        if result is None:
+            return
+        try:
+            plan = parse_plan(result.text)
+        except PlanFormatError as error:
+            st.session_state[key(usecase, "plan")] = (None, result, str(error))
+            return
+    st.session_state[key(usecase, "plan")] = (plan, result, None)
+
+
+def timeline(plan: Plan) -> go.Figure:
+    figure = go.Figure()
+    for segment in plan.segments:
+        figure.add_bar(
+            y=[segment.format or segment.title],
+            x=[segment.duration],
+            base=[segment.start],
+            orientation="h",
+            name=segment.title,
+            text=segment.title,
+            textposition="inside",
+            insidetextanchor="middle",
+            hovertemplate=f"{segment.title}<br>Minute {segment.start}–{segment.end}<extra></extra>",
+        )
+    figure.update_layout(
+        barmode="overlay",
+        showlegend=False,
+        height=120 + 40 * len({s.format for s in plan.segments}),
+        margin=dict(l=0, r=0, t=10, b=0),
+        xaxis_title="Minuten ab Beginn",
+        yaxis=dict(autorange="reversed"),
+    )
+    return figure
+
+
+def show(gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict) -> None:
+    stored: tuple[Plan | None, Result, str | None] | None = st.session_state.get(key(usecase, "plan"))
+    if stored is None:
+        return
+    plan, result, error = stored
+    if plan is None:
+        st.warning(
+            f"Die KI hat auch nach einer Nachfrage keinen lesbaren Plan geliefert ({error}). Hier ist ihre Antwort als Text:",
+            icon=":material/warning:",
+        )
+        st.markdown(result.text)
+        components.result_footer(result, key=key(usecase, "plan_text"))
+        return
+
+    st.subheader(plan.title)
+    people = people_from_field(values.get("buehne"))
+    problems = check_plan(
+        plan, duration=int(values.get("dauer", 60)), people=people, formats=int(values.get("formate", 3))
+    )
+    if problems:
+        st.error(
+            "**Der Plan erfüllt die Vorgaben nicht:**\n" + "\n".join(f"- {p}" for p in problems),
+            icon=":material/rule:",
+        )
+        if st.button(
+            "Plan korrigieren lassen", key=key(usecase, "correct"), icon=":material/build:", type="primary"
+        ):
+            ask_for_plan(gw, sel, usecase, values, correction_request(problems))
+            st.rerun()
+    else:
+        st.success(
+            "Der Plan erfüllt alle Vorgaben: Dauer, Reihenfolge ohne Lücken, alle Personen, Anzahl der Formate.",
+            icon=":material/check_circle:",
+        )
+    st.plotly_chart(timeline(plan), width="stretch", key=key(usecase, "timeline"))
+    frame = plan.frame()
+    st.dataframe(frame, hide_index=True)
+    components.result_footer(result, key=key(usecase, "plan_result"))
+
+    body = plan.markdown_table() + (
+        "\n\n**Offene Punkte:**\n" + "\n".join(f"- {p}" for p in problems) if problems else ""
+    )
+    cols = st.columns(3)
+    cols[0].download_button(
+        "Ablaufplan (Markdown)", export_markdown(body, result.notice, plan.title), "ablaufplan.md", "text/markdown",
+        icon=":material/download:", key=key(usecase, "plan_md"),
+    )  # fmt: skip
+    cols[1].download_button(
+        "Ablaufplan (Word)", to_docx(plan.title, "", result.notice, frame), "ablaufplan.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon=":material/description:",
+        key=key(usecase, "plan_docx"),
+    )  # fmt: skip
+    cols[2].download_button(
+        "Ablaufplan (CSV)", to_csv(frame, result.notice), "ablaufplan.csv", "text/csv", icon=":material/table:",
+        key=key(usecase, "plan_csv"),
+    )  # fmt: skip
