@@ -98,7 +98,7 @@ else:
         with st.form(f"uc_{usecase.id}_own_request", clear_on_submit=True, border=False):
             own = st.text_input(
                 "Eigener Änderungswunsch",
-                placeholder="z. B. Die Musik bitte an den Anfang …",
+                placeholder="Was soll die KI ändern oder ergänzen?",
                 key=f"uc_{usecase.id}_own_text",
             )
             if st.form_submit_button("Änderung anfordern", icon=":material/edit_note:") and own.strip():
