@@ -17,6 +17,9 @@ pages = {
         st.Page(
             "pages/usecase.py", title="Anwendungsfälle", icon=":material/school:", url_path="anwendungsfaelle"
         ),
+        st.Page(
+            "pages/sponsors.py", title="Sponsorenabgleich", icon=":material/handshake:", url_path="sponsoren"
+        ),
         st.Page("pages/chat.py", title="Freier Chat", icon=":material/chat:", url_path="chat"),
         st.Page(
             "pages/privacy_check.py",

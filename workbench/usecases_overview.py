@@ -27,6 +27,7 @@ TOOLS = (
         "Daten auswerten",
         2,
         "Welche Unternehmen der Stadt haben das Stadtfest noch nicht unterstützt? Exakt berechnet, mit KI verglichen.",
+        page="pages/sponsors.py",
     ),
     Tool(
         "Abfalltouren prüfen",

@@ -1,0 +1,37 @@
+"""Precision and recall of the sponsor matcher against a labelled truth table.
+
+A sponsor counts as matched when the matcher proposes a company (status "sicher" or "unsicher", the
+latter shown for review). Precision: proposed companies that are right. Recall: sponsors with a
+company in the register whose company was proposed.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from workbench.matching import SURE, UNSURE
+
+
+def score(result: pd.DataFrame, truth: pd.DataFrame) -> tuple[float, float]:
+    expected = dict(zip(truth["sponsor_index"], truth["company_index"], strict=True))
+    proposed = result[result["status"].isin([SURE, UNSURE])]
+    right = sum(1 for s, c in zip(proposed["sponsor_index"], proposed["company_index"], strict=True) if expected.get(s) == c)
+    in_register = sum(1 for c in expected.values() if not pd.isna(c))
+    precision = right / len(proposed) if len(proposed) else 1.0
+    recall = right / in_register if in_register else 1.0
+    return precision, recall
+
+
+def mistakes(result: pd.DataFrame, truth: pd.DataFrame, sponsors: pd.DataFrame, companies: pd.DataFrame) -> list[str]:
+    expected = dict(zip(truth["sponsor_index"], truth["company_index"], strict=True))
+    lines = []
+    for _, row in result.iterrows():
+        want = expected.get(row["sponsor_index"])
+        got = row["company_index"] if row["status"] in (SURE, UNSURE) else pd.NA
+        if not (pd.isna(want) and pd.isna(got)) and want != got:
+            typed = sponsors.at[row["sponsor_index"], "Sponsor"]
+            lines.append(
+                f"{typed!r}: erwartet {None if pd.isna(want) else companies.at[want, 'Firmenname']!r}, "
+                f"erhalten {None if pd.isna(got) else companies.at[got, 'Firmenname']!r} ({row['status']}, {row['score']})"
+            )
+    return lines

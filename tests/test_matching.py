@@ -1,0 +1,100 @@
+"""The sponsor matcher, case by case: each kind of variant and look-alike."""
+
+import pandas as pd
+import pytest
+
+from workbench.matching import NONE, SURE, UNSURE, match_sponsors, non_sponsors, normalize
+
+REGISTER = pd.DataFrame(
+    {
+        "Firmenname": [
+            "Bäckerei Schäfer e.K.",
+            "Bäckerei Schäfers Backstube GmbH",
+            "Elektro Hoffmann GmbH",
+            "Hoffmann Elektrotechnik GmbH",
+            "Müller & Söhne Bau GmbH & Co. KG",
+            "Müller Bauservice GmbH",
+            "Steuerkanzlei Dr. Brinkmann & Partner",
+            "Nordlicht IT-Service GmbH",
+            "Autohaus Wöstmann GmbH",
+            "Blumen Özdemir UG (haftungsbeschränkt)",
+        ],
+        "Ort": ["Musterstadt"] * 10,
+    },
+    index=[f"GR-{i:03d}" for i in range(10)],
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "city", "expected", "status"),
+    [
+        ("Bäckerei Schäfer e.K.", "Musterstadt", "GR-000", SURE),  # exact
+        ("Baeckerei Schaefer", "Musterstadt", "GR-000", SURE),  # transliteration, legal form missing
+        ("BÄCKEREI SCHÄFER EK", "musterstadt", "GR-000", SURE),  # capitals, "EK"
+        ("Hoffmann Elektro", "Musterstadt", "GR-002", SURE),  # word order
+        ("Elektro Hofmann G.m.b.H.", "Musterstadt", "GR-002", SURE),  # typo and dotted legal form
+        ("Mueller und Soehne Bau GmbH & Co KG", "MUSTERSTADT", "GR-004", SURE),  # "und" for "&"
+        ("Steuerkanzlei Brinkmann", "Musterstadt", "GR-006", SURE),  # missing words
+        ("Nordlicht IT Servce", "Musterstadt", "GR-007", SURE),  # typo, punctuation
+        ("autohaus wöstmann", "", "GR-008", SURE),  # no city given
+        ("Blumen Oezdemir UG", "Musterstadt", "GR-009", SURE),
+        ("Elektro Hoffmann GmbH", "Nachbarstadt", None, NONE),  # look-alike from another town
+        ("Förderverein Grundschule Am Lindenhof e.V.", "Musterstadt", None, NONE),  # not a company
+        ("Familie Brüggemann", "Musterstadt", None, NONE),
+    ],
+)
+def test_variants(typed, city, expected, status):
+    sponsors = pd.DataFrame({"Sponsor": [typed], "Ort": [city]}, index=[17])
+    result = match_sponsors(
+        sponsors,
+        REGISTER,
+        sponsor_name="Sponsor",
+        company_name="Firmenname",
+        sponsor_city="Ort",
+        company_city="Ort",
+    )
+    row = result.iloc[0]
+    assert row["sponsor_index"] == 17
+    assert row["status"] == status
+    if expected is None:
+        assert pd.isna(row["company_index"])
+    else:
+        assert row["company_index"] == expected
+        assert 0 <= row["score"] <= 100
+
+
+def test_look_alikes_in_the_register_are_not_mixed_up():
+    sponsors = pd.DataFrame(
+        {"Sponsor": ["Schäfers Backstube", "Müller Bau Service", "Hoffmann Elektrotechnik"]}
+    )
+    result = match_sponsors(sponsors, REGISTER, sponsor_name="Sponsor", company_name="Firmenname")
+    assert result["company_index"].tolist() == ["GR-001", "GR-005", "GR-003"]
+
+
+def test_ambiguous_duplicate_names_are_unsure():
+    register = pd.DataFrame({"Firmenname": ["Müller Bau GmbH", "Müller Bau KG"]})
+    result = match_sponsors(
+        pd.DataFrame({"Sponsor": ["Müller Bau"]}), register, sponsor_name="Sponsor", company_name="Firmenname"
+    )
+    assert result["status"].tolist() == [UNSURE]
+
+
+def test_result_shape_and_non_sponsors():
+    sponsors = pd.DataFrame({"Sponsor": ["Baeckerei Schaefer", "unbekannt GmbH"]})
+    result = match_sponsors(sponsors, REGISTER, sponsor_name="Sponsor", company_name="Firmenname")
+    assert list(result.columns) == ["sponsor_index", "company_index", "score", "status"]
+    assert len(result) == 2
+    remaining = non_sponsors(REGISTER, result)
+    assert "GR-000" not in remaining.index and len(remaining) == 9
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Müller & Söhne Bau G.m.b.H. & Co. KG", "mueller und soehne bau"),
+        ("Blumen Özdemir UG (haftungsbeschränkt)", "blumen oezdemir"),
+        ("Café Ümit", "Cafe Uemit"),
+    ],
+)
+def test_normalize(a, b):
+    assert normalize(a) == normalize(b)
