@@ -31,15 +31,24 @@ def main() -> None:
 
     start = time.perf_counter()
     companies, sponsors, truth = generate(args.companies, args.sponsors, seed=11)
-    print(f"Daten erzeugt: {len(companies):,} Unternehmen, {len(sponsors):,} Sponsoren ({time.perf_counter() - start:.1f} s)")
+    print(
+        f"Daten erzeugt: {len(companies):,} Unternehmen, {len(sponsors):,} Sponsoren ({time.perf_counter() - start:.1f} s)"
+    )
 
     start = time.perf_counter()
     result = match_sponsors(
-        sponsors, companies, sponsor_name="Sponsor", company_name="Firmenname", sponsor_city="Ort", company_city="Ort"
+        sponsors,
+        companies,
+        sponsor_name="Sponsor",
+        company_name="Firmenname",
+        sponsor_city="Ort",
+        company_city="Ort",
     )
     elapsed = time.perf_counter() - start
     pairs = len(companies) * len(sponsors)
-    print(f"Abgleich: {elapsed:.2f} s für {pairs:,} mögliche Paare = {pairs / elapsed / 1e6:.1f} Mio. Paare/s")
+    print(
+        f"Abgleich: {elapsed:.2f} s für {pairs:,} mögliche Paare = {pairs / elapsed / 1e6:.1f} Mio. Paare/s"
+    )
     precision, recall = score(result, truth)
     print(f"Präzision {precision:.3f}, Recall {recall:.3f}")
 

@@ -22,9 +22,13 @@ if st.button("Beispieldaten der Musterstadt verwenden", icon=":material/dataset:
     st.session_state["sp_use_sample"] = True
 left, right = st.columns(2)
 with left:
-    sponsors_table = sponsors_view.table_input("sponsors", "Sponsorenliste des Vorjahres (CSV oder Excel)")
+    sponsors_table = sponsors_view.table_input(
+        "sponsors", "Sponsorenliste des Vorjahres (CSV oder Excel)", gw.settings.max_upload_mb
+    )
 with right:
-    companies_table = sponsors_view.table_input("companies", "Unternehmen im Stadtgebiet (CSV oder Excel)")
+    companies_table = sponsors_view.table_input(
+        "companies", "Unternehmen im Stadtgebiet (CSV oder Excel)", gw.settings.max_upload_mb
+    )
 if sponsors_table is None or companies_table is None:
     st.info(
         "Laden Sie beide Tabellen hoch oder verwenden Sie die Beispieldaten.", icon=":material/upload_file:"

@@ -12,23 +12,30 @@ import pandas as pd
 from workbench.matching import SURE, UNSURE
 
 
+def _same(expected: object, got: object) -> bool:
+    return not pd.isna(expected) and not pd.isna(got) and expected == got
+
+
 def score(result: pd.DataFrame, truth: pd.DataFrame) -> tuple[float, float]:
     expected = dict(zip(truth["sponsor_index"], truth["company_index"], strict=True))
     proposed = result[result["status"].isin([SURE, UNSURE])]
-    right = sum(1 for s, c in zip(proposed["sponsor_index"], proposed["company_index"], strict=True) if expected.get(s) == c)
-    in_register = sum(1 for c in expected.values() if not pd.isna(c))
+    pairs = zip(proposed["sponsor_index"], proposed["company_index"], strict=True)
+    right = sum(1 for sponsor, company in pairs if _same(expected.get(sponsor), company))
+    in_register = sum(1 for company in expected.values() if not pd.isna(company))
     precision = right / len(proposed) if len(proposed) else 1.0
     recall = right / in_register if in_register else 1.0
     return precision, recall
 
 
-def mistakes(result: pd.DataFrame, truth: pd.DataFrame, sponsors: pd.DataFrame, companies: pd.DataFrame) -> list[str]:
+def mistakes(
+    result: pd.DataFrame, truth: pd.DataFrame, sponsors: pd.DataFrame, companies: pd.DataFrame
+) -> list[str]:
     expected = dict(zip(truth["sponsor_index"], truth["company_index"], strict=True))
     lines = []
     for _, row in result.iterrows():
         want = expected.get(row["sponsor_index"])
         got = row["company_index"] if row["status"] in (SURE, UNSURE) else pd.NA
-        if not (pd.isna(want) and pd.isna(got)) and want != got:
+        if not _same(want, got) and not (pd.isna(want) and pd.isna(got)):
             typed = sponsors.at[row["sponsor_index"], "Sponsor"]
             lines.append(
                 f"{typed!r}: erwartet {None if pd.isna(want) else companies.at[want, 'Firmenname']!r}, "

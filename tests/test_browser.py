@@ -253,3 +253,36 @@ def test_neujahrsempfang_end_to_end_in_chromium(running_app, fake_ollama, fake_o
     assert "Zukunftstalk" in content
     assert len(fake_ollama.chat_requests) == 2
     assert fake_openai.requests == []
+
+
+def test_sponsor_page_in_chromium(running_app, fake_ollama, fake_openai):
+    _require_chromium()
+    import json
+
+    from playwright.sync_api import expect, sync_playwright
+
+    fake_ollama.replies.append(Reply(text=json.dumps({"unternehmen": ["Stadtbäckerei Krumme GmbH"]})))
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 3000}, locale="de-DE")
+        try:
+            page.goto(running_app)
+            page.get_by_test_id("stSidebar").get_by_role("link", name="Sponsorenabgleich").click()
+            expect(page.get_by_role("heading", name="Sponsorenabgleich").or_(
+                page.get_by_role("heading", name="Sponsorenliste abgleichen"))).to_be_visible(timeout=30_000)  # fmt: skip
+            page.get_by_role("button", name="Beispieldaten der Musterstadt verwenden").click()
+            page.get_by_role("button", name="Abgleich starten").click()
+            expect(page.get_by_text("Unternehmen ohne Sponsoring")).to_be_visible(timeout=30_000)
+            expect(page.get_by_role("tab", name="Noch keine Sponsoren")).to_be_visible()
+            expect(page.locator(".js-plotly-plot").first).to_be_visible()
+            expect(page.get_by_text("Berechnet ohne KI").first).to_be_visible()
+            page.get_by_role("button", name="Dieselbe Frage an die KI stellen").click()
+            expect(page.get_by_text("übersehen", exact=True)).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("Stadtbäckerei Krumme GmbH")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "sponsoren.png"), full_page=True)
+            expect(page.get_by_text("Traceback")).to_have_count(0)
+        finally:
+            browser.close()
+    assert len(fake_ollama.chat_requests) == 1
+    assert fake_openai.requests == []

@@ -92,6 +92,7 @@ class Settings:
     privacy_policy: str = "block"
     allow_override: bool = False
     usecases_dir: Path | None = None  # trainers' own use-case files
+    max_upload_mb: float = 20.0  # largest table a person may upload
     problems: list[ConfigProblem] = field(default_factory=list)
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -286,6 +287,16 @@ def _apply_file(settings: Settings, data: dict, file: str) -> None:
     settings.notice_text = org.get("notice", "") if isinstance(org.get("notice"), str) else ""
 
     _apply_privacy(settings, data.get("privacy", {}), file)
+    max_mb = data.get("max_upload_mb")
+    if max_mb is not None:
+        if isinstance(max_mb, bool) or not isinstance(max_mb, int | float) or not 0 < max_mb <= 200:
+            problems.append(
+                ConfigProblem(
+                    file, "max_upload_mb", "Erwartet wird eine Zahl in Megabyte zwischen 1 und 200, z. B. 20."
+                )
+            )
+        else:
+            settings.max_upload_mb = float(max_mb)
     usecases_dir = data.get("usecases_dir")
     if usecases_dir is not None:
         if not isinstance(usecases_dir, str) or not usecases_dir.strip():

@@ -20,14 +20,14 @@ SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
 SAMPLES = {"sponsors": "sponsoren_vorjahr.csv", "companies": "unternehmen_musterstadt.csv"}
 
 
-def table_input(role: str, label: str) -> LoadedTable | None:
+def table_input(role: str, label: str, max_mb: float) -> LoadedTable | None:
     """Upload (CSV/XLSX, sheet choice) or the sample file; the loaded table stays in the session."""
     key = f"sp_{role}"
     upload = st.file_uploader(label, type=["csv", "txt", "xlsx"], key=f"{key}_upload")
     if upload is not None:
         sheet = st.session_state.get(f"{key}_sheet")
         try:
-            table = load_table(upload.name, upload.getvalue(), sheet=sheet)
+            table = load_table(upload.name, upload.getvalue(), sheet=sheet, max_mb=max_mb)
         except WorkbenchError as exc:
             components.show_error(exc)
             return None

@@ -1,0 +1,92 @@
+"""The sponsor page in AppTest with the Musterstadt sample: match, review, results, model check, letters."""
+
+import json
+
+from sample_data.sponsors import generate
+from tests.fakes import Reply
+from tests.test_pages import load, no_exception, texts
+from workbench.matching import UNSURE
+
+
+def run_sample(**state):
+    at = load("pages/sponsors.py", **state)
+    assert "Laden Sie beide Tabellen" in texts(at.info)
+    at.button[0].click().run()  # Beispieldaten verwenden
+    no_exception(at)
+    next(b for b in at.button if b.label == "Abgleich starten").click().run()
+    no_exception(at)
+    return at
+
+
+def metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_sample_match_shows_non_sponsors(workbench_env, fake_ollama, fake_openai):
+    at = run_sample(schutzstufe=2)
+    companies, sponsors, truth = generate()
+    in_register = truth["company_index"].notna().sum()
+    assert metric(at, "Sponsoren im Register gefunden") == str(in_register)
+    assert metric(at, "Unternehmen ohne Sponsoring") == str(len(companies) - in_register)
+    assert metric(at, "Sponsoren nicht im Register") == str(len(sponsors) - in_register)
+    assert "Berechnet ohne KI" in texts(at.caption)
+    labels = [b.label for b in at.get("download_button")]
+    assert "Noch keine Sponsoren (CSV, berechnet ohne KI)" in labels
+    assert len(at.get("plotly_chart")) == 2
+    assert fake_ollama.chat_requests == [] and fake_openai.requests == []  # the match needs no model
+
+
+def test_uncertain_match_is_decided_with_one_click(workbench_env):
+    at = run_sample(schutzstufe=2)
+    result = at.session_state["sp_result"].copy()
+    row = result.index[result["company_index"].notna()][0]
+    result.loc[row, "status"] = UNSURE
+    at.session_state["sp_result"] = result
+    at.run()
+    found_before = int(metric(at, "Sponsoren im Register gefunden"))
+    sponsor = result.loc[row, "sponsor_index"]
+    at.segmented_control(key=f"sp_review_{sponsor}").set_value("verwerfen").run()
+    assert int(metric(at, "Sponsoren im Register gefunden")) == found_before
+    assert int(metric(at, "Sponsoren nicht im Register")) >= 1
+    at.segmented_control(key=f"sp_review_{sponsor}").set_value("übernehmen").run()
+    assert int(metric(at, "Sponsoren im Register gefunden")) == found_before + 1
+
+
+def test_model_comparison_names_missed_and_invented(workbench_env, fake_ollama):
+    companies, _, truth = generate()
+    sponsor_companies = set(truth["company_index"].dropna())
+    non_sponsors = [n for i, n in companies["Firmenname"].items() if i not in sponsor_companies]
+    answer = [*non_sponsors[:-2], "Stadtbäckerei Krumme GmbH"]  # two missed, one invented
+    fake_ollama.replies.append(Reply(text=json.dumps({"unternehmen": answer})))
+    at = run_sample(schutzstufe=2)
+    at.button(key="sp_compare_btn").click().run()
+    no_exception(at)
+    assert metric(at, "richtig genannt") == str(len(non_sponsors) - 2)
+    assert metric(at, "übersehen") == "2"
+    assert metric(at, "erfunden") == "1"
+    assert "Stadtbäckerei Krumme GmbH" in texts(at.caption)
+    sent = fake_ollama.chat_requests[-1].body
+    assert sent["format"]["required"] == ["unternehmen"]
+    assert "Tabelle „Sponsoren“" in sent["messages"][0]["content"]
+    assert "Transparenzhinweis" in texts(at.caption)
+
+
+def test_model_comparison_at_stufe_1_is_held_back(workbench_env, fake_openai):
+    at = run_sample(schutzstufe=1, endpoint_id="openai")
+    at.button(key="sp_compare_btn").click().run()
+    no_exception(at)
+    assert "Personenbezogene Daten gefunden" in texts(at.warning)
+    assert fake_openai.chat_requests == []
+
+
+def test_outreach_letter(workbench_env, fake_ollama):
+    fake_ollama.replies.append(Reply(text="Sehr geehrte Damen und Herren, das Stadtfest …"))
+    at = run_sample(schutzstufe=2)
+    options = at.multiselect(key="sp_letter_companies").options
+    at.multiselect(key="sp_letter_companies").select(options[0]).run()
+    at.button(key="sp_letter_btn").click().run()
+    no_exception(at)
+    assert "Sehr geehrte Damen und Herren, das Stadtfest …" in texts(at.markdown)
+    assert "Transparenzhinweis" in texts(at.caption)
+    assert "Als Word-Dokument" in [b.label for b in at.get("download_button")]
+    assert options[0] in fake_ollama.chat_requests[-1].body["messages"][0]["content"]
