@@ -20,6 +20,12 @@ pages = {
         st.Page(
             "pages/sponsors.py", title="Sponsorenabgleich", icon=":material/handshake:", url_path="sponsoren"
         ),
+        st.Page(
+            "pages/agent.py",
+            title="KI-Agent: Abfalltouren",
+            icon=":material/local_shipping:",
+            url_path="agent",
+        ),
         st.Page("pages/chat.py", title="Freier Chat", icon=":material/chat:", url_path="chat"),
         st.Page(
             "pages/privacy_check.py",

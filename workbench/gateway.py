@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from workbench.backends import ModelInfo, PullProgress, Usage, create_backend
+from workbench.backends import ModelInfo, PullProgress, ToolCall, Usage, create_backend
 from workbench.config import Endpoint, Settings
 from workbench.errors import PolicyRefused, PrivacyRefused, StreamInterrupted, WorkbenchError
 from workbench.policy import (
@@ -47,6 +47,8 @@ class ChatRequest:
     privacy_action: str | None = None
     # Ask for structured output (JSON) matching this schema (Ollama `format`, OpenAI `response_format`).
     json_schema: dict | None = None
+    # Functions the model may call (OpenAI-style definitions; both backends).
+    tools: list[dict] | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ class Result:
     usage: Usage = field(default_factory=Usage)
     error: WorkbenchError | None = None
     privacy: PrivacyReport | None = None
+    tool_calls: tuple[ToolCall, ...] = ()
 
     @property
     def tokens_per_second(self) -> float | None:
@@ -155,10 +158,16 @@ class Response:
         error: WorkbenchError | None = None
         backend = self._gateway._backend(self.endpoint)
         restorer = StreamRestorer(self._mapping) if self._mapping else None
+        calls: tuple[ToolCall, ...] = ()
         try:
             for event in backend.stream_chat(
-                self._messages, self.model, options=self.request.options, json_schema=self.request.json_schema
+                self._messages,
+                self.model,
+                options=self.request.options,
+                json_schema=self.request.json_schema,
+                tools=self.request.tools,
             ):
+                calls += event.tool_calls
                 if event.text:
                     if ttft is None:
                         ttft = time.perf_counter() - start
@@ -206,6 +215,7 @@ class Response:
             usage=usage,
             error=error,
             privacy=self.privacy,
+            tool_calls=calls,
         )
         log.info(
             "answer purpose=%s endpoint=%s model=%s complete=%s ttft=%.3f total=%.3f tokens=%s/%s",
@@ -365,6 +375,11 @@ class Gateway:
         except WorkbenchError as exc:
             return EndpointStatus(endpoint, decision, key_present, checked=True, error=exc)
         return EndpointStatus(endpoint, decision, key_present, True, True, version, models)
+
+    def capabilities(self, endpoint_id: str, model: str | None, schutzstufe: object) -> set[str]:
+        """What a model can do (e.g. "tools"); asks the endpoint only if the policy allows."""
+        endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "capabilities")
+        return self._backend(endpoint).capabilities(model or endpoint.default_model)
 
     def list_models(self, endpoint_id: str, schutzstufe: object) -> list[ModelInfo]:
         endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "models")

@@ -34,6 +34,7 @@ TOOLS = (
         "Agent",
         2,
         "Ein KI-Agent in vier Schritten: Daten zusammenführen, Mengen mit GPS prüfen, Auffälligkeiten, Empfehlungen.",
+        page="pages/agent.py",
     ),
     Tool(
         "Vergleich lokal – öffentlich",

@@ -24,6 +24,15 @@ class Usage:
 
 
 @dataclass(frozen=True)
+class ToolCall:
+    """A function the model wants called; `arguments` is a dict, or the raw text if it was not JSON."""
+
+    id: str
+    name: str
+    arguments: dict | str
+
+
+@dataclass(frozen=True)
 class StreamEvent:
     """A piece of a streamed answer. The last event has ``done=True`` and carries the usage."""
 
@@ -31,6 +40,7 @@ class StreamEvent:
     done: bool = False
     usage: Usage | None = None
     finish_reason: str | None = None
+    tool_calls: tuple[ToolCall, ...] = ()
 
 
 @dataclass(frozen=True)

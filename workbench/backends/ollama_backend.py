@@ -7,12 +7,13 @@ client's ``ConnectionError``; both are mapped here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 
 import httpx
 import ollama
 
-from workbench.backends.base import Backend, ModelInfo, PullProgress, StreamEvent, Usage
+from workbench.backends.base import Backend, ModelInfo, PullProgress, StreamEvent, ToolCall, Usage
 from workbench.errors import (
     AuthenticationFailed,
     BackendError,
@@ -94,6 +95,43 @@ class OllamaBackend(Backend):
 
     # --- interface ------------------------------------------------------------------------------
 
+    @staticmethod
+    def _messages(messages: Sequence[dict]) -> list[dict]:
+        """OpenAI-shaped tool calls and tool results in Ollama's shape (arguments as objects, tool_name)."""
+        converted = []
+        for message in messages:
+            if message.get("tool_calls"):
+                calls = []
+                for call in message["tool_calls"]:
+                    function = call.get("function", {})
+                    arguments = function.get("arguments", {})
+                    if isinstance(arguments, str):
+                        try:
+                            arguments = json.loads(arguments or "{}")
+                        except json.JSONDecodeError:
+                            arguments = {}
+                    calls.append({"function": {"name": function.get("name", ""), "arguments": arguments}})
+                converted.append(
+                    {"role": "assistant", "content": message.get("content") or "", "tool_calls": calls}
+                )
+            elif message.get("role") == "tool":
+                converted.append(
+                    {
+                        "role": "tool",
+                        "content": message.get("content", ""),
+                        "tool_name": message.get("name", ""),
+                    }
+                )
+            else:
+                converted.append({k: v for k, v in message.items() if k in ("role", "content", "images")})
+        return converted
+
+    def capabilities(self, model: str) -> set[str]:
+        try:
+            return set(self._client.show(model).capabilities or [])
+        except (ollama.ResponseError, httpx.HTTPError, ConnectionError, OSError) as exc:
+            raise self._map(exc, model) from exc
+
     def stream_chat(
         self,
         messages: Sequence[dict],
@@ -101,14 +139,27 @@ class OllamaBackend(Backend):
         *,
         options: dict | None = None,
         json_schema: dict | None = None,
+        tools: list[dict] | None = None,
     ) -> Iterator[StreamEvent]:
         received_any = False
+        calls: list[ToolCall] = []
         try:
             stream = self._client.chat(
-                model=model, messages=list(messages), stream=True, options=options or None, format=json_schema
+                model=model,
+                messages=self._messages(messages),
+                stream=True,
+                options=options or None,
+                format=json_schema,
+                tools=tools or None,
             )
             for part in stream:
                 received_any = True
+                for call in (part.message.tool_calls or []) if part.message else []:
+                    calls.append(
+                        ToolCall(
+                            f"call_{len(calls) + 1}", call.function.name, dict(call.function.arguments or {})
+                        )
+                    )
                 text = (part.message.content or "") if part.message else ""
                 if part.done:
                     if text:
@@ -117,6 +168,7 @@ class OllamaBackend(Backend):
                         done=True,
                         usage=Usage(part.prompt_eval_count, part.eval_count),
                         finish_reason=part.done_reason,
+                        tool_calls=tuple(calls),
                     )
                     return
                 if text:

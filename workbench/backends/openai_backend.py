@@ -8,12 +8,13 @@ so every detail shown to the user passes through `redact`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 
 import httpx2
 import openai
 
-from workbench.backends.base import Backend, ModelInfo, StreamEvent, Usage
+from workbench.backends.base import Backend, ModelInfo, StreamEvent, ToolCall, Usage
 from workbench.errors import (
     AuthenticationFailed,
     BackendError,
@@ -102,9 +103,16 @@ class OpenAIBackend(Backend):
         raise exc
 
     def _open_stream(
-        self, messages: Sequence[dict], model: str, options: dict | None, json_schema: dict | None
+        self,
+        messages: Sequence[dict],
+        model: str,
+        options: dict | None,
+        json_schema: dict | None,
+        tools: list[dict] | None,
     ):
         kwargs = dict(model=model, messages=list(messages), stream=True, **(options or {}))
+        if tools:
+            kwargs["tools"] = tools
         if json_schema is not None:
             kwargs["response_format"] = {
                 "type": "json_schema",
@@ -124,12 +132,14 @@ class OpenAIBackend(Backend):
         *,
         options: dict | None = None,
         json_schema: dict | None = None,
+        tools: list[dict] | None = None,
     ) -> Iterator[StreamEvent]:
         received_any = False
         finish_reason = None
         usage = None
+        parts: dict[int, dict] = {}  # tool calls arrive as fragments, keyed by index
         try:
-            stream = self._open_stream(messages, model, options, json_schema)
+            stream = self._open_stream(messages, model, options, json_schema, tools)
             for chunk in stream:
                 received_any = True
                 if chunk.usage:
@@ -137,6 +147,12 @@ class OpenAIBackend(Backend):
                 for choice in chunk.choices:
                     if choice.delta and choice.delta.content:
                         yield StreamEvent(text=choice.delta.content)
+                    for fragment in (choice.delta.tool_calls or []) if choice.delta else []:
+                        part = parts.setdefault(fragment.index, {"id": "", "name": "", "arguments": ""})
+                        part["id"] = fragment.id or part["id"]
+                        if fragment.function:
+                            part["name"] = fragment.function.name or part["name"]
+                            part["arguments"] += fragment.function.arguments or ""
                     if choice.finish_reason:
                         finish_reason = choice.finish_reason
         except (openai.OpenAIError, httpx2.HTTPError, OSError) as exc:
@@ -145,7 +161,9 @@ class OpenAIBackend(Backend):
             raise self._map(exc, model) from exc
         if finish_reason is None:
             raise self.ended_early()
-        yield StreamEvent(done=True, usage=usage or Usage(), finish_reason=finish_reason)
+        yield StreamEvent(
+            done=True, usage=usage or Usage(), finish_reason=finish_reason, tool_calls=_tool_calls(parts)
+        )
 
     def list_models(self) -> list[ModelInfo]:
         try:
@@ -156,3 +174,15 @@ class OpenAIBackend(Backend):
     def version(self) -> str:
         count = len(self.list_models())
         return f"OpenAI-kompatibel, {count} Modelle"
+
+
+def _tool_calls(parts: dict[int, dict]) -> tuple[ToolCall, ...]:
+    calls = []
+    for index in sorted(parts):
+        part = parts[index]
+        try:
+            arguments = json.loads(part["arguments"] or "{}")
+        except json.JSONDecodeError:
+            arguments = part["arguments"]  # kept raw: the caller reports it as invalid
+        calls.append(ToolCall(part["id"] or f"call_{index + 1}", part["name"], arguments))
+    return tuple(calls)

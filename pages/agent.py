@@ -1,0 +1,155 @@
+"""KI-Agent in Schritten: waste-collection tours, four steps, a person approves each one."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from workbench.agent import STEPS, run_step, supports_tools
+from workbench.errors import WorkbenchError
+from workbench.exports import to_csv, to_docx, to_xlsx
+from workbench.routes import analyze, load_route_data
+from workbench.transparency import computed_notice
+from workbench.ui import agent_view, components, state
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "abfalltouren"
+
+gw = state.gateway()
+sel = state.selection(gw)
+st.title("KI-Agent in Schritten: Abfalltouren prüfen")
+st.markdown(
+    "Ein KI-Agent arbeitet die vier Schritte aus der Guideline ab: Daten zusammenführen, Mengen mit GPS prüfen, "
+    "auffällige Touren mit Bürgerfeedback abgleichen, Diagramme und Empfehlungen. Die **Fakten rechnet die "
+    "Werkbank** (nachprüfbar, ohne KI); das Modell wählt die Werkzeuge und kommentiert. **Vor jedem Schritt "
+    "entscheiden Sie**, ob es weitergeht – die Letztverantwortung bleibt bei Ihnen."
+)
+st.info(
+    "An das Modell gehen nur Zahlen und Zusammenfassungen. Die Beschwerdetexte enthalten Namen und Anschriften; "
+    "sie bleiben in der Werkbank und werden nur gezählt. Zusätzlich prüft der Datenschutz-Check jede Anfrage.",
+    icon=":material/shield:",
+)
+
+left, right = st.columns([2, 1])
+with left:
+    uploads = st.file_uploader(
+        "Vier CSV-Dateien: touren.csv, mengen.csv, gps.csv, beschwerden.csv",
+        type=["csv"],
+        accept_multiple_files=True,
+        key="ag_upload",
+    )
+    if st.button("Beispieldaten der Musterstadt verwenden", icon=":material/dataset:"):
+        st.session_state["ag_source"] = "sample"
+with right:
+    st.download_button(
+        "Vorlage (ZIP mit vier CSV-Dateien)",
+        agent_view.template_zip(),
+        "abfalltouren-vorlage.zip",
+        "application/zip",
+        icon=":material/download:",
+    )
+try:
+    if uploads:
+        data = load_route_data({f.name: f.getvalue() for f in uploads})
+    elif st.session_state.get("ag_source") == "sample":
+        data = load_route_data(SAMPLE)
+    else:
+        st.info(
+            "Laden Sie die vier Dateien hoch oder verwenden Sie die Beispieldaten.",
+            icon=":material/upload_file:",
+        )
+        st.stop()
+except WorkbenchError as exc:
+    components.show_error(exc)
+    st.stop()
+analysis = analyze(data)
+
+can_call_tools = sel.endpoint is not None and supports_tools(gw, sel.endpoint.id, sel.model, sel.schutzstufe)
+mode = st.radio(
+    "Arbeitsweise des Agenten",
+    ["Werkzeugaufrufe", "Geführter Modus"],
+    index=0 if can_call_tools else 1,
+    horizontal=True,
+    key="ag_mode",
+    help="Werkzeugaufrufe: Das Modell ruft die Werkzeuge selbst auf. Geführter Modus: Die Werkbank ruft sie der Reihe "
+    "nach auf, das Modell kommentiert nur (für Modelle ohne Werkzeugunterstützung).",
+)
+if mode == "Werkzeugaufrufe" and not can_call_tools:
+    st.warning(
+        "Das gewählte Modell unterstützt keine Werkzeugaufrufe; nutzen Sie den geführten Modus.",
+        icon=":material/build:",
+    )
+
+outcomes = st.session_state.setdefault("ag_outcomes", [])
+history = st.session_state.setdefault("ag_history", [])
+for index, outcome in enumerate(outcomes):
+    agent_view.step_card(outcome, key=f"ag_step_{index}")
+if len(outcomes) == len(STEPS):
+    agent_view.charts(data, analysis)
+
+stopped = st.session_state.get("ag_stopped", False)
+if len(outcomes) < len(STEPS) and not stopped and sel.endpoint is not None:
+    upcoming = STEPS[len(outcomes)]
+    st.markdown(f"**Nächster Schritt {upcoming.number}: {upcoming.title}** – {upcoming.intent}")
+    go, stop = st.columns(2)
+    label = "Agent starten" if not outcomes else "Weiter"
+    if go.button(
+        f"{label}: Schritt {upcoming.number} ausführen",
+        type="primary",
+        icon=":material/play_arrow:",
+        key="ag_next",
+    ):
+        with st.spinner(f"Schritt {upcoming.number} läuft …"):
+            try:
+                outcomes.append(
+                    run_step(gw, data, upcoming, history, schutzstufe=sel.schutzstufe, endpoint_id=sel.endpoint.id,
+                             model=sel.model, use_tools=mode == "Werkzeugaufrufe" and can_call_tools)
+                )  # fmt: skip
+            except WorkbenchError as exc:
+                del history[-1:]
+                components.show_error(exc)
+                st.stop()
+        st.rerun()
+    if outcomes and stop.button("Anhalten", icon=":material/stop:", key="ag_stop"):
+        st.session_state["ag_stopped"] = True
+        st.rerun()
+elif stopped:
+    st.info(
+        "Sie haben den Agenten angehalten. Die bisherigen Schritte bleiben sichtbar.",
+        icon=":material/pan_tool:",
+    )
+if outcomes and st.button("Neu beginnen", icon=":material/restart_alt:", key="ag_reset"):
+    for name in ("ag_outcomes", "ag_history", "ag_stopped"):
+        st.session_state.pop(name, None)
+    st.rerun()
+
+st.subheader("Ergebnis der Berechnung (ohne KI)")
+for finding in analysis.attrs.get("findings", []):
+    st.caption(f":material/report: {finding}")
+flagged = analysis[analysis["flagged"]]
+st.dataframe(flagged[["tour_id", "bezirk", "fraktion", "reasons", "complaints"]], hide_index=True)
+notice = computed_notice(
+    "Regelbasierte Prüfung der Touren (Median, MAD, GPS-Schüttungen).", gw.settings.organisation
+)
+components.notice_box(notice)
+cols = st.columns(3)
+cols[0].download_button(
+    "Auffällige Touren (CSV)",
+    to_csv(analysis, notice),
+    "touren-analyse.csv",
+    "text/csv",
+    icon=":material/table:",
+)
+cols[1].download_button("Auffällige Touren (Excel)", to_xlsx(analysis, notice, "Touren"), "touren-analyse.xlsx",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/grid_on:")  # fmt: skip
+if outcomes:
+    last = next((o.comment for o in reversed(outcomes) if o.comment is not None), None)
+    report = agent_view.report_markdown(outcomes, analysis)
+    if last is not None:
+        cols[2].download_button("Bericht (Word)", to_docx("Abfalltouren – Bericht", report, last.notice), "abfalltouren-bericht.docx",
+                                "application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon=":material/description:")  # fmt: skip
+        st.download_button(
+            "Bericht (Markdown)",
+            report,
+            "abfalltouren-bericht.md",
+            "text/markdown",
+            icon=":material/download:",
+        )

@@ -1,0 +1,100 @@
+"""The agent loop against scripted tool calls on both protocols, and guided mode."""
+
+import json
+
+import pytest
+
+from tests.fakes import Reply
+from tests.test_routes import build
+from workbench.agent import STEPS, TOOLS, run_step, supports_tools, validate
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "error"),
+    [
+        ("daten_zusammenfuehren", {}, ""),
+        ("mengen_pruefen", {"mindestabweichung_prozent": 20}, ""),
+        ("mengen_pruefen", {"mindestabweichung_prozent": "viel"}, "muss eine Zahl sein"),
+        ("auffaellige_touren", {"max_anzahl": 500}, "außerhalb"),
+        ("auffaellige_touren", {"sortierung": "x"}, "kennt das Argument"),
+        ("loesche_alles", {}, "Unbekanntes Werkzeug"),
+        ("mengen_pruefen", "{kaputt", "kein gültiges JSON"),
+    ],
+)
+def test_arguments_are_validated_before_running(name, arguments, error):
+    _, _, message = validate(name, arguments)
+    assert (error in message) if error else message == ""
+
+
+@pytest.mark.parametrize("endpoint_id", ["ollama", "openai"])
+def test_tool_calling_loop(gateway, fake_ollama, fake_openai, endpoint_id):
+    server = fake_ollama if endpoint_id == "ollama" else fake_openai
+    server.replies.extend(
+        [
+            Reply(tool_calls=[{"name": "mengen_pruefen", "arguments": {"mindestabweichung_prozent": 20}}]),
+            Reply(tool_calls=[{"name": "mengen_pruefen", "arguments": {"mindestabweichung_prozent": "hoch"}},
+                              {"name": "tabelle_loeschen", "arguments": {}}]),
+            Reply(text="Tour T3 weicht deutlich ab; alle anderen liegen im üblichen Rahmen."),
+        ]
+    )  # fmt: skip
+    data = build("menge")
+    history: list[dict] = []
+    outcome = run_step(
+        gateway, data, STEPS[1], history, schutzstufe=1, endpoint_id=endpoint_id, model=None, use_tools=True
+    )
+    assert [r.name for r in outcome.tool_runs] == ["mengen_pruefen", "mengen_pruefen", "tabelle_loeschen"]
+    assert outcome.tool_runs[0].error == ""
+    assert [t["tour_id"] for t in outcome.tool_runs[0].result["touren_mit_abweichung"]] == ["T3"]
+    assert "muss eine Zahl sein" in outcome.tool_runs[1].error
+    assert "Unbekanntes Werkzeug" in outcome.tool_runs[2].error
+    assert outcome.comment.text.startswith("Tour T3")
+    requests = server.chat_requests
+    assert len(requests) == 3
+    assert {t["function"]["name"] for t in requests[0].body["tools"]} == set(TOOLS)
+    sent = requests[1].body["messages"]
+    tool_messages = [m for m in sent if m["role"] == "tool"]
+    assert tool_messages and "T3" in tool_messages[0]["content"]
+    assert "Frau Müller" not in json.dumps([r.body for r in requests])  # complaint texts never leave
+
+
+def test_step_limit(gateway, fake_ollama):
+    call = Reply(tool_calls=[{"name": "daten_zusammenfuehren", "arguments": {}}])
+    fake_ollama.replies.extend([call, call, call, Reply(text="Zusammenfassung nach dem Limit.")])
+    outcome = run_step(
+        gateway, build(), STEPS[0], [], schutzstufe=2, endpoint_id="ollama", model=None, use_tools=True
+    )
+    assert len(outcome.tool_runs) == 3
+    assert outcome.comment.text == "Zusammenfassung nach dem Limit."
+    assert (
+        "tools" not in fake_ollama.chat_requests[-1].body or not fake_ollama.chat_requests[-1].body["tools"]
+    )
+
+
+def test_guided_mode_runs_the_tool_itself(gateway, fake_ollama):
+    fake_ollama.replies.append(Reply(text="Die Daten sind vollständig bis auf zwei Läufe."))
+    outcome = run_step(
+        gateway, build("gps"), STEPS[0], [], schutzstufe=2, endpoint_id="ollama", model=None, use_tools=False
+    )
+    assert outcome.guided and [r.name for r in outcome.tool_runs] == ["daten_zusammenfuehren"]
+    body = fake_ollama.chat_requests[-1].body
+    assert not body.get("tools")
+    assert "Ergebnis des Werkzeugs" in body["messages"][-1]["content"]
+    assert "laeufe_ohne_gps" in body["messages"][-1]["content"]
+
+
+def test_capabilities_decide_the_mode(gateway, fake_ollama):
+    fake_ollama.capabilities = {"llama3.2:latest": ["completion", "tools"], "mistral:latest": ["completion"]}
+    assert supports_tools(gateway, "ollama", "llama3.2", 2)
+    assert not supports_tools(gateway, "ollama", "mistral", 2)
+
+
+def test_stufe_1_sends_no_complaint_text_to_the_public_api(gateway, fake_openai):
+    fake_openai.replies.extend([Reply(text=f"Kommentar {i}") for i in range(4)])
+    data, history = build("beschwerden"), []
+    for step in STEPS:
+        run_step(
+            gateway, data, step, history, schutzstufe=1, endpoint_id="openai", model=None, use_tools=False
+        )
+    bodies = json.dumps([r.body for r in fake_openai.chat_requests], ensure_ascii=False)
+    assert len(fake_openai.chat_requests) == 4
+    assert "Frau Müller" not in bodies and "Lindenweg" not in bodies and "MS-AW" not in bodies

@@ -1,0 +1,304 @@
+"""A step-by-step agent over the waste-route analysis, with a person approving every step.
+
+The tools are the deterministic functions of `workbench.routes`; the model only decides which tool
+to call with which arguments (tool calling, both backends) and comments on the result. Models without
+tool support run in guided mode: the workbench calls the step's tool itself and the model comments.
+Arguments are validated before a tool runs; unknown tools and bad arguments become a visible error
+and the run can go on. Tool results hold aggregates and figures only, never complaint texts, and they
+pass the gateway's privacy check like everything else that leaves.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from workbench.gateway import ChatRequest, Gateway, Result
+from workbench.routes import RouteData, analyze, attribute_complaints, runs
+
+MAX_TOOL_CALLS_PER_STEP = 3
+
+SYSTEM = (
+    "Sie sind ein Analyse-Assistent der Abfallwirtschaft von Musterstadt. Sie arbeiten in Schritten und nutzen "
+    "ausschließlich die bereitgestellten Werkzeuge; Zahlen übernehmen Sie nur aus deren Ergebnissen und erfinden "
+    "nichts. Antworten Sie auf Deutsch, kurz und sachlich (höchstens fünf Sätze oder Stichpunkte)."
+)
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    description: str
+    parameters: dict
+    run: Callable[[RouteData, dict], dict]
+
+    def definition(self) -> dict:
+        return {
+            "type": "function",
+            "function": {"name": self.name, "description": self.description, "parameters": self.parameters},
+        }
+
+
+def _merge(data: RouteData, args: dict) -> dict:
+    table, findings = runs(data)
+    return {
+        "touren": len(data.tours),
+        "laeufe": len(table),
+        "gps_punkte": len(data.gps),
+        "beschwerden": len(data.complaints),
+        "zeitraum": f"{table['datum'].min():%d.%m.%Y} bis {table['datum'].max():%d.%m.%Y}"
+        if len(table)
+        else "–",
+        "laeufe_ohne_gps": int((~table["gps_vorhanden"]).sum()),
+        "datenprobleme": [*data.findings, *findings][:10],
+    }
+
+
+def _check_amounts(data: RouteData, args: dict) -> dict:
+    result = analyze(data)
+    limit = args.get("mindestabweichung_prozent", 15)
+    rows = result[result["abweichung_menge_pct"].abs() >= limit].sort_values(
+        "abweichung_menge_pct", key=abs, ascending=False
+    )
+    columns = [
+        "tour_id",
+        "bezirk",
+        "fraktion",
+        "abweichung_menge_pct",
+        "abweichung_leerungen_pct",
+        "anteil_soll_pct",
+    ]
+    return {
+        "touren_geprueft": len(result),
+        "mindestabweichung_prozent": limit,
+        "touren_mit_abweichung": rows[columns].to_dict("records"),
+        "median_abweichung_alle_prozent": round(float(result["abweichung_menge_pct"].median()), 1),
+    }
+
+
+def _anomalies(data: RouteData, args: dict) -> dict:
+    result = analyze(data)
+    flagged = (
+        result[result["flagged"]]
+        .sort_values("complaints", ascending=False)
+        .head(int(args.get("max_anzahl", 10)))
+    )
+    return {
+        "auffaellige_touren": flagged[["tour_id", "bezirk", "fraktion", "reasons", "complaints"]].to_dict(
+            "records"
+        ),
+        "unauffaellige_touren": int((~result["flagged"]).sum()),
+    }
+
+
+def _complaints(data: RouteData, args: dict) -> dict:
+    table, _ = runs(data)
+    complaints, unattributed = attribute_complaints(data, table)
+    attributed = complaints.dropna(subset=["tour_id"])
+    if args.get("tour_id"):
+        attributed = attributed[attributed["tour_id"] == args["tour_id"]]
+    by_tour = attributed.groupby(["tour_id", "kategorie"]).size().rename("anzahl").reset_index()
+    # counts by category only: the complaint texts hold names and addresses and never leave
+    return {"beschwerden_je_tour_und_kategorie": by_tour.to_dict("records"), "nicht_zuordenbar": unattributed}
+
+
+TOOLS = {
+    tool.name: tool
+    for tool in (
+        Tool("daten_zusammenfuehren", "Führt Touren, Wiegescheine, GPS-Daten und Beschwerden zusammen und meldet Datenprobleme.",
+             {"type": "object", "properties": {}, "required": []}, _merge),
+        Tool("mengen_pruefen", "Vergleicht gemeldete Mengen und Leerungen je Tour mit den GPS-Schüttungen.",
+             {"type": "object", "properties": {"mindestabweichung_prozent": {"type": "number", "minimum": 0, "maximum": 100}},
+              "required": []}, _check_amounts),
+        Tool("auffaellige_touren", "Listet Touren mit Auffälligkeiten samt Begründung und Zahl der Beschwerden.",
+             {"type": "object", "properties": {"max_anzahl": {"type": "integer", "minimum": 1, "maximum": 50}}, "required": []},
+             _anomalies),
+        Tool("beschwerden_abgleichen", "Zählt Bürgerbeschwerden je Tour und Kategorie (ohne Beschwerdetexte).",
+             {"type": "object", "properties": {"tour_id": {"type": "string"}}, "required": []}, _complaints),
+    )
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    intent: str
+    instruction: str
+    tool: str | None  # the tool guided mode runs; None: the model writes from earlier results
+
+
+STEPS = (
+    Step(1, "Datenquellen zusammenführen", "Der Agent verbindet Touren, Wiegescheine, GPS-Schüttungen und Beschwerden.",
+         "Schritt 1: Führen Sie die Datenquellen zusammen und nennen Sie Umfang und Datenprobleme.", "daten_zusammenfuehren"),
+    Step(2, "Mengen mit GPS prüfen", "Der Agent prüft, ob die gemeldeten Mengen zu den GPS-Schüttungen passen.",
+         "Schritt 2: Prüfen Sie, ob die gemeldeten Abfallmengen mit den GPS-Daten übereinstimmen.", "mengen_pruefen"),
+    Step(3, "Auffällige Touren und Bürgerfeedback", "Der Agent bestimmt auffällige Touren und gleicht sie mit Beschwerden ab.",
+         "Schritt 3: Identifizieren Sie Touren mit Auffälligkeiten und gleichen Sie sie mit dem Bürgerfeedback ab.",
+         "auffaellige_touren"),
+    Step(4, "Diagramme und Empfehlungen", "Die Werkbank zeichnet Diagramme; der Agent schreibt Empfehlungen aus den Fakten.",
+         "Schritt 4: Schreiben Sie eine kurze Empfehlungsliste (höchstens fünf Punkte) für effizientere Touren – "
+         "ausschließlich auf Grundlage der Werkzeugergebnisse.", "beschwerden_abgleichen"),
+)  # fmt: skip
+
+
+@dataclass
+class ToolRun:
+    name: str
+    arguments: dict | str
+    result: dict | None = None
+    error: str = ""
+
+
+@dataclass
+class StepResult:
+    step: Step
+    tool_runs: list[ToolRun] = field(default_factory=list)
+    comment: Result | None = None
+    guided: bool = False
+
+
+def validate(name: str, arguments: dict | str) -> tuple[Tool | None, dict, str]:
+    """The tool and cleaned arguments, or a German error; nothing runs before this passes."""
+    tool = TOOLS.get(name)
+    if tool is None:
+        return None, {}, f"Unbekanntes Werkzeug „{name}“. Verfügbar: {', '.join(TOOLS)}."
+    if not isinstance(arguments, dict):
+        return tool, {}, f"Die Argumente für „{name}“ sind kein gültiges JSON: {str(arguments)[:80]}"
+    properties = tool.parameters.get("properties", {})
+    clean = {}
+    for key, value in arguments.items():
+        spec = properties.get(key)
+        if spec is None:
+            return tool, {}, f"„{name}“ kennt das Argument „{key}“ nicht."
+        kind = spec.get("type")
+        if kind == "integer" and (isinstance(value, bool) or not isinstance(value, int)):
+            return tool, {}, f"„{key}“ muss eine ganze Zahl sein, erhalten: {value!r}."
+        if kind == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
+            return tool, {}, f"„{key}“ muss eine Zahl sein, erhalten: {value!r}."
+        if kind == "string" and not isinstance(value, str):
+            return tool, {}, f"„{key}“ muss ein Text sein, erhalten: {value!r}."
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        too_low = numeric and "minimum" in spec and value < spec["minimum"]
+        too_high = numeric and "maximum" in spec and value > spec["maximum"]
+        if too_low or too_high:
+            return (
+                tool,
+                {},
+                f"„{key}“ = {value} liegt außerhalb von {spec.get('minimum')}–{spec.get('maximum')}.",
+            )
+        clean[key] = value
+    return tool, clean, ""
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def run_tool(data: RouteData, name: str, arguments: dict | str) -> ToolRun:
+    tool, clean, error = validate(name, arguments)
+    if error:
+        return ToolRun(name, arguments, error=error)
+    try:
+        return ToolRun(name, clean, result=tool.run(data, clean))
+    except Exception as exc:  # a tool failure is shown on the step card; the run may go on
+        return ToolRun(name, clean, error=f"Das Werkzeug „{name}“ ist fehlgeschlagen: {exc}")
+
+
+def supports_tools(gateway: Gateway, endpoint_id: str, model: str | None, schutzstufe: object) -> bool:
+    try:
+        return "tools" in gateway.capabilities(endpoint_id, model, schutzstufe)
+    except Exception:  # unknown: guided mode is the safe choice
+        return False
+
+
+def run_step(
+    gateway: Gateway,
+    data: RouteData,
+    step: Step,
+    history: list[dict],
+    *,
+    schutzstufe: object,
+    endpoint_id: str,
+    model: str | None,
+    use_tools: bool,
+    privacy_action: str | None = None,
+) -> StepResult:
+    """Run one step; `history` (OpenAI-shaped messages) grows with the step's messages."""
+    outcome = StepResult(step, guided=not use_tools)
+    if not history:
+        history.append({"role": "system", "content": SYSTEM})
+    history.append({"role": "user", "content": step.instruction})
+
+    def ask(tools: list[dict] | None) -> Result:
+        request = ChatRequest(
+            list(history), schutzstufe, endpoint_id, model, purpose=f"agent:schritt{step.number}",
+            tools=tools, privacy_action=privacy_action,
+        )  # fmt: skip
+        return gateway.chat(request).result
+
+    if use_tools:
+        definitions = [tool.definition() for tool in TOOLS.values()]
+        for _ in range(MAX_TOOL_CALLS_PER_STEP):
+            result = ask(definitions)
+            if not result.tool_calls:
+                outcome.comment = result
+                history.append({"role": "assistant", "content": result.text})
+                return outcome
+            history.append(
+                {
+                    "role": "assistant",
+                    "content": result.text,
+                    "tool_calls": [
+                        {
+                            "id": c.id,
+                            "type": "function",
+                            "function": {"name": c.name, "arguments": _json(c.arguments)},
+                        }
+                        for c in result.tool_calls
+                    ],
+                }
+            )
+            for call in result.tool_calls:
+                tool_run = run_tool(data, call.name, call.arguments)
+                outcome.tool_runs.append(tool_run)
+                content = (
+                    _json(tool_run.result) if tool_run.error == "" else _json({"fehler": tool_run.error})
+                )
+                history.append(
+                    {"role": "tool", "tool_call_id": call.id, "name": call.name, "content": content}
+                )
+        history.append(
+            {
+                "role": "user",
+                "content": "Das Schrittlimit ist erreicht. Fassen Sie das Ergebnis kurz zusammen.",
+            }
+        )
+        outcome.comment = ask(None)
+        history.append({"role": "assistant", "content": outcome.comment.text})
+        return outcome
+
+    # guided mode: the workbench calls the tool, the model comments on its result
+    tool_run = run_tool(data, step.tool, {}) if step.tool else None
+    if tool_run:
+        outcome.tool_runs.append(tool_run)
+        history.append(
+            {
+                "role": "user",
+                "content": f"Ergebnis des Werkzeugs „{step.tool}“:\n{_json(tool_run.result or tool_run.error)}",
+            }
+        )
+    outcome.comment = ask(None)
+    history.append({"role": "assistant", "content": outcome.comment.text})
+    return outcome
+
+
+def result_frame(tool_run: ToolRun) -> pd.DataFrame | None:
+    """The largest list of records in a tool result, as a table for the step card."""
+    if not tool_run.result:
+        return None
+    tables = [v for v in tool_run.result.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+    return pd.DataFrame(max(tables, key=len)) if tables else None

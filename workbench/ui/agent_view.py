@@ -1,0 +1,132 @@
+"""Step cards, charts and exports of the agent page."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from workbench.agent import StepResult, result_frame
+from workbench.routes import RouteData, runs
+from workbench.ui import components
+
+TEMPLATE = {
+    "touren.csv": "tour_id;bezirk;fraktion;fahrzeug;behaelter_soll\nT01;Altstadt;Restmüll;MS-AW 1042;320\n",
+    "mengen.csv": "datum;tour_id;menge_t;leerungen\n04.03.2025;T01;4,52;312\n",
+    "gps.csv": "fahrzeug;zeit;lat;lon;schuettung\nMS-AW 1042;2025-03-04T07:12:31;51.9612;7.6251;1\n",
+    "beschwerden.csv": "datum;bezirk;fraktion;kategorie;text\n2025-03-05;Altstadt;Restmüll;nicht geleert;Tonne am Markt wurde nicht geleert.\n",
+}
+
+
+def template_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, content in TEMPLATE.items():
+            archive.writestr(name, "\ufeff" + content)
+    return buffer.getvalue()
+
+
+def step_card(outcome: StepResult, key: str) -> None:
+    step = outcome.step
+    with st.container(border=True):
+        st.markdown(f"### Schritt {step.number}: {step.title}")
+        st.caption(
+            f"Absicht: {step.intent}"
+            + (" · geführter Modus" if outcome.guided else " · Werkzeugaufruf durch das Modell")
+        )
+        for index, run in enumerate(outcome.tool_runs):
+            st.markdown(f"**Werkzeug:** `{run.name}`")
+            st.code(
+                json.dumps(run.arguments, ensure_ascii=False)
+                if isinstance(run.arguments, dict)
+                else str(run.arguments),
+                language="json",
+            )
+            if run.error:
+                st.error(run.error, icon=":material/build:")
+                continue
+            frame = result_frame(run)
+            numbers = {k: v for k, v in (run.result or {}).items() if isinstance(v, int | float | str)}
+            if numbers:
+                cols = st.columns(min(4, len(numbers)))
+                for col, (label, value) in zip(cols, list(numbers.items())[:4], strict=False):
+                    col.metric(label.replace("_", " "), value)
+            if frame is not None:
+                st.dataframe(frame, hide_index=True, key=f"{key}_table_{index}")
+            problems = (run.result or {}).get("datenprobleme")
+            if problems:
+                st.warning(
+                    "**Datenprobleme:**\n" + "\n".join(f"- {p}" for p in problems), icon=":material/report:"
+                )
+        if outcome.comment is not None:
+            st.markdown("**Kommentar des Agenten:**")
+            st.markdown(outcome.comment.text)
+            components.result_footer(outcome.comment, key=f"{key}_comment")
+
+
+def charts(data: RouteData, analysis: pd.DataFrame) -> None:
+    ranked = analysis.assign(problem=analysis["abweichung_menge_pct"].abs()).sort_values(
+        "problem", ascending=False
+    )
+    st.plotly_chart(
+        px.bar(ranked, x="tour_id", y="abweichung_menge_pct", color="flagged", title="Abweichung gemeldete Menge zu GPS je Tour (%)",
+               labels={"tour_id": "Tour", "abweichung_menge_pct": "Abweichung (%)", "flagged": "auffällig"}),
+        width="stretch", key="ag_chart_deviation",
+    )  # fmt: skip
+    run_table, _ = runs(data)
+    worst = analysis[analysis["flagged"]]["tour_id"].tolist()[:5]
+    over_time = run_table[run_table["tour_id"].isin(worst)]
+    if not over_time.empty:
+        st.plotly_chart(
+            px.line(over_time, x="datum", y="abweichung_menge_pct", color="tour_id", markers=True,
+                    title="Die auffälligsten Touren im Zeitverlauf", labels={"datum": "Datum", "abweichung_menge_pct": "Abweichung (%)"}),
+            width="stretch", key="ag_chart_time",
+        )  # fmt: skip
+    left, right = st.columns(2)
+    with left:
+        tour = st.selectbox(
+            "GPS-Spur einer Tour",
+            analysis["tour_id"].tolist(),
+            index=0 if not worst else analysis["tour_id"].tolist().index(worst[0]),
+            key="ag_track_tour",
+        )
+        vehicle = analysis.loc[analysis["tour_id"] == tour, "fahrzeug"].iloc[0]
+        dates = run_table[(run_table["tour_id"] == tour) & run_table["gps_vorhanden"]]["datum"]
+        if len(dates):
+            day = dates.iloc[-1]
+            points = data.gps[(data.gps["fahrzeug"] == vehicle) & (data.gps["zeit"].dt.date == day)]
+            figure = px.scatter_map(
+                points, lat="lat", lon="lon", color=points["schuettung"].map({1: "Schüttung", 0: "Fahrt"}), zoom=13,
+                height=380, title=f"Tour {tour} am {day:%d.%m.%Y}", map_style="white-bg",
+            )  # fmt: skip
+            st.plotly_chart(figure, width="stretch", key="ag_chart_map")
+    with right:
+        by_district = data.complaints.groupby("bezirk").size().rename("Beschwerden").reset_index()
+        st.plotly_chart(
+            px.bar(by_district, x="bezirk", y="Beschwerden", title="Beschwerden je Bezirk", labels={"bezirk": "Bezirk"}),
+            width="stretch", key="ag_chart_complaints",
+        )  # fmt: skip
+
+
+def report_markdown(outcomes: list[StepResult], analysis: pd.DataFrame) -> str:
+    parts = ["# Abfalltouren – Bericht des KI-Agenten in Schritten", ""]
+    for outcome in outcomes:
+        parts += [f"## Schritt {outcome.step.number}: {outcome.step.title}", "", outcome.step.intent, ""]
+        for run in outcome.tool_runs:
+            parts += [f"- Werkzeug `{run.name}` mit {json.dumps(run.arguments, ensure_ascii=False)}"]
+            if run.error:
+                parts += [f"  - Fehler: {run.error}"]
+        if outcome.comment is not None:
+            parts += ["", outcome.comment.text, "", outcome.comment.notice.markdown(), ""]
+    flagged = analysis[analysis["flagged"]][["tour_id", "bezirk", "fraktion", "reasons", "complaints"]]
+    parts += [
+        "## Auffällige Touren (berechnet ohne KI)",
+        "",
+        flagged.to_markdown(index=False) if len(flagged) else "Keine.",
+        "",
+    ]
+    return "\n".join(parts)
