@@ -286,3 +286,55 @@ def test_sponsor_page_in_chromium(running_app, fake_ollama, fake_openai):
             browser.close()
     assert len(fake_ollama.chat_requests) == 1
     assert fake_openai.requests == []
+
+
+def test_agent_four_steps_in_chromium(running_app, fake_ollama, fake_openai):
+    _require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
+    fake_ollama.replies.extend(
+        [
+            Reply(tool_calls=[{"name": "daten_zusammenfuehren", "arguments": {}}]),
+            Reply(text="Schritt eins erledigt: Daten zusammengeführt."),
+            Reply(tool_calls=[{"name": "mengen_pruefen", "arguments": {"mindestabweichung_prozent": 15}}]),
+            Reply(text="Schritt zwei erledigt: Tour T05 weicht ab."),
+            Reply(text="Schritt drei erledigt: vier auffällige Touren."),
+            Reply(text="Schritt vier erledigt: Empfehlungen."),
+        ]
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 3200}, locale="de-DE")
+        try:
+            page.goto(running_app)
+            page.get_by_test_id("stSidebar").get_by_role("link", name="KI-Agent: Abfalltouren").click()
+            page.get_by_role("button", name="Beispieldaten der Musterstadt verwenden").click()
+            expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible(
+                timeout=30_000
+            )
+            for number, text in enumerate(
+                [
+                    "Schritt eins erledigt",
+                    "Schritt zwei erledigt",
+                    "Schritt drei erledigt",
+                    "Schritt vier erledigt",
+                ],
+                start=1,
+            ):
+                label = "Agent starten" if number == 1 else "Weiter"
+                page.get_by_role("button", name=f"{label}: Schritt {number} ausführen").click()
+                expect(page.get_by_text(text).first).to_be_visible(timeout=30_000)
+                if number < 4:  # the next step waits for the person
+                    expect(
+                        page.get_by_role("button", name=f"Weiter: Schritt {number + 1} ausführen")
+                    ).to_be_visible()
+            expect(page.get_by_text("daten_zusammenfuehren").first).to_be_visible()
+            expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=15_000)
+            expect(page.get_by_text("Transparenzhinweis:").first).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "agent.png"), full_page=True)
+            expect(page.get_by_text("Traceback")).to_have_count(0)
+        finally:
+            browser.close()
+    assert len(fake_ollama.chat_requests) == 6
+    assert fake_openai.requests == []

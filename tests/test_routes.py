@@ -190,3 +190,25 @@ def test_missing_file_and_column(tmp_path):
     with pytest.raises(WorkbenchError) as info:
         load_route_data(files)
     assert "touren.csv" in info.value.user_message and "fraktion" in info.value.user_message
+
+
+def test_sample_data_flags_every_planted_problem_and_nothing_else():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "sample_data" / "abfalltouren"
+    truth = pd.read_csv(folder / "loesung.csv", sep=";")
+    result = analyze(load_route_data(folder))
+    found = flagged(result)
+    expected_words = {
+        "menge_zu_hoch": "Gemeldete Menge weicht",
+        "leerungen_zu_hoch": "Gemeldete Leerungen liegen",
+        "zu_wenig_leerungen": "der geplanten Behälter geleert",
+        "beschwerden": "Beschwerden zu dieser Tour",
+    }
+    anomalies = truth[truth["problem"].isin(expected_words)]
+    assert set(found) == set(anomalies["tour_id"])
+    for tour, problem in zip(anomalies["tour_id"], anomalies["problem"], strict=True):
+        assert expected_words[problem] in found[tour]
+    for tour in truth.loc[truth["problem"] == "gps_ausfall", "tour_id"]:
+        assert tour not in found
+        assert any(f"Tour {tour}: Für den Lauf" in f for f in result.attrs["findings"])

@@ -69,12 +69,13 @@ def step_card(outcome: StepResult, key: str) -> None:
 
 
 def charts(data: RouteData, analysis: pd.DataFrame) -> None:
-    ranked = analysis.assign(problem=analysis["abweichung_menge_pct"].abs()).sort_values(
-        "problem", ascending=False
-    )
+    ranked = analysis.assign(
+        problem=analysis["abweichung_menge_pct"].abs(),
+        status=analysis["flagged"].map({True: "auffällig", False: "unauffällig"}),
+    ).sort_values("problem", ascending=False)
     st.plotly_chart(
-        px.bar(ranked, x="tour_id", y="abweichung_menge_pct", color="flagged", title="Abweichung gemeldete Menge zu GPS je Tour (%)",
-               labels={"tour_id": "Tour", "abweichung_menge_pct": "Abweichung (%)", "flagged": "auffällig"}),
+        px.bar(ranked, x="tour_id", y="abweichung_menge_pct", color="status", title="Abweichung gemeldete Menge zu GPS je Tour (%)",
+               labels={"tour_id": "Tour", "abweichung_menge_pct": "Abweichung (%)", "status": "Tour"}),
         width="stretch", key="ag_chart_deviation",
     )  # fmt: skip
     run_table, _ = runs(data)

@@ -1,0 +1,57 @@
+"""The agent page in AppTest: four steps with approval in between, in guided and tool-calling mode."""
+
+from tests.fakes import Reply
+from tests.test_pages import load, no_exception, texts
+
+
+def start(**state):
+    at = load("pages/agent.py", **state)
+    assert "Laden Sie die vier Dateien hoch" in texts(at.info)
+    next(b for b in at.button if b.label == "Beispieldaten der Musterstadt verwenden").click().run()
+    no_exception(at)
+    return at
+
+
+def test_four_steps_in_guided_mode(workbench_env, fake_ollama, fake_openai):
+    fake_ollama.capabilities = {"llama3.2:latest": ["completion"], "mistral:latest": ["completion"]}
+    fake_ollama.replies.extend([Reply(text=f"Kommentar zu Schritt {i}.") for i in range(1, 5)])
+    at = start(schutzstufe=2)
+    assert at.radio(key="ag_mode").value == "Geführter Modus"
+    assert (
+        "T05" in at.dataframe[-1].value["tour_id"].tolist()
+    )  # computed result is there before any model call
+    for step in range(1, 5):
+        at.button(key="ag_next").click().run()
+        no_exception(at)
+        assert f"Kommentar zu Schritt {step}." in texts(at.markdown)
+        assert len(fake_ollama.chat_requests) == step  # nothing runs without the next click
+    assert texts(at.caption).count("Transparenzhinweis") >= 4
+    assert len(at.get("plotly_chart")) == 4  # deviation, over time, map, complaints
+    labels = [b.label for b in at.get("download_button")]
+    assert (
+        "Bericht (Word)" in labels and "Bericht (Markdown)" in labels and "Auffällige Touren (CSV)" in labels
+    )
+    assert fake_openai.requests == []
+
+
+def test_tool_calling_mode_and_stop(workbench_env, fake_ollama):
+    fake_ollama.replies.extend(
+        [Reply(tool_calls=[{"name": "daten_zusammenfuehren", "arguments": {}}]), Reply(text="Daten geprüft.")]
+    )
+    at = start(schutzstufe=2)
+    assert at.radio(key="ag_mode").value == "Werkzeugaufrufe"
+    at.button(key="ag_next").click().run()
+    no_exception(at)
+    assert "Daten geprüft." in texts(at.markdown)
+    assert "Datenprobleme" in texts(at.warning)
+    at.button(key="ag_stop").click().run()
+    assert "angehalten" in texts(at.info)
+    assert len(fake_ollama.chat_requests) == 2
+
+
+def test_unreachable_model_is_explained(workbench_env, fake_ollama):
+    at = start(schutzstufe=2)
+    fake_ollama.fault = "down"
+    at.button(key="ag_next").click().run()
+    no_exception(at)
+    assert "ollama serve" in texts(at.error)
