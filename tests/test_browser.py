@@ -333,8 +333,24 @@ def test_agent_four_steps_in_chromium(running_app, fake_ollama, fake_openai):
             expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=15_000)
             expect(page.get_by_text("Transparenzhinweis:").first).to_be_visible()
             page.screenshot(path=str(ARTIFACTS / "agent.png"), full_page=True)
+            page.locator(".js-plotly-plot").nth(2).screenshot(path=str(ARTIFACTS / "agent-karte.png"))
             expect(page.get_by_text("Traceback")).to_have_count(0)
+
+            # the same four steps in guided mode: the workbench calls the tools, the model comments
+            _wait_idle(page)
+            page.get_by_role("button", name="Neu beginnen").click()
+            expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible(timeout=20_000)
+            page.get_by_test_id("stRadio").get_by_text("Geführter Modus", exact=True).click()
+            _wait_idle(page)
+            fake_ollama.replies.extend([Reply(text=f"Geführt {n}.") for n in range(1, 5)])
+            for number in range(1, 5):
+                label = "Agent starten" if number == 1 else "Weiter"
+                page.get_by_role("button", name=f"{label}: Schritt {number} ausführen").click()
+                expect(page.get_by_text(f"Geführt {number}.").first).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("geführter Modus").first).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "agent-gefuehrt.png"), full_page=True)
         finally:
             browser.close()
-    assert len(fake_ollama.chat_requests) == 6
+    assert len(fake_ollama.chat_requests) == 10
+    assert not any(r.body.get("tools") for r in fake_ollama.chat_requests[6:])
     assert fake_openai.requests == []

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from workbench.agent import StepResult, result_frame
@@ -100,10 +102,7 @@ def charts(data: RouteData, analysis: pd.DataFrame) -> None:
         if len(dates):
             day = dates.iloc[-1]
             points = data.gps[(data.gps["fahrzeug"] == vehicle) & (data.gps["zeit"].dt.date == day)]
-            figure = px.scatter_map(
-                points, lat="lat", lon="lon", color=points["schuettung"].map({1: "Schüttung", 0: "Fahrt"}), zoom=13,
-                height=380, title=f"Tour {tour} am {day:%d.%m.%Y}", map_style="white-bg",
-            )  # fmt: skip
+            figure = track_map(points, f"Tour {tour} am {day:%d.%m.%Y}")
             st.plotly_chart(figure, width="stretch", key="ag_chart_map")
     with right:
         by_district = data.complaints.groupby("bezirk").size().rename("Beschwerden").reset_index()
@@ -111,6 +110,25 @@ def charts(data: RouteData, analysis: pd.DataFrame) -> None:
             px.bar(by_district, x="bezirk", y="Beschwerden", title="Beschwerden je Bezirk", labels={"bezirk": "Bezirk"}),
             width="stretch", key="ag_chart_complaints",
         )  # fmt: skip
+
+
+def track_map(points: pd.DataFrame, title: str) -> go.Figure:
+    """The GPS track as a true-to-scale map without map tiles: works offline and in every browser."""
+    points = points.sort_values("zeit")
+    lifts = points[points["schuettung"] == 1]
+    figure = go.Figure()
+    figure.add_scatter(
+        x=points["lon"], y=points["lat"], mode="lines", name="Fahrt", line=dict(color="#9aa5b1", width=1)
+    )
+    figure.add_scatter(
+        x=lifts["lon"], y=lifts["lat"], mode="markers", name="Schüttung", marker=dict(size=5, color="#1f5c99")
+    )
+    ratio = 1 / max(0.1, math.cos(math.radians(float(points["lat"].mean()))))
+    figure.update_layout(
+        title=title, height=380, margin=dict(l=0, r=0, t=40, b=0), plot_bgcolor="#f4f1ea",
+        xaxis=dict(title="Längengrad", showgrid=False), yaxis=dict(title="Breitengrad", showgrid=False, scaleanchor="x", scaleratio=ratio),
+    )  # fmt: skip
+    return figure
 
 
 def report_markdown(outcomes: list[StepResult], analysis: pd.DataFrame) -> str:
