@@ -339,7 +339,9 @@ def test_agent_four_steps_in_chromium(running_app, fake_ollama, fake_openai):
             # the same four steps in guided mode: the workbench calls the tools, the model comments
             _wait_idle(page)
             page.get_by_role("button", name="Neu beginnen").click()
-            expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible(timeout=20_000)
+            expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible(
+                timeout=20_000
+            )
             page.get_by_test_id("stRadio").get_by_text("Geführter Modus", exact=True).click()
             _wait_idle(page)
             fake_ollama.replies.extend([Reply(text=f"Geführt {n}.") for n in range(1, 5)])

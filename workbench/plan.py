@@ -221,9 +221,5 @@ def correction_request(problems: list[str]) -> str:
     )
 
 
-def format_retry_request(error: str) -> str:
-    return f"Ihre Antwort konnte nicht gelesen werden: {error} " + JSON_INSTRUCTION
-
-
 def people_from_field(value: object) -> list[str]:
     return [line.strip(" -•\t") for line in str(value or "").splitlines() if line.strip(" -•\t")]

@@ -499,9 +499,6 @@ _LEADING_PARTICLES = re.compile(rf"(?:(?:{_PARTICLES})[ \t]+)+(?=[{UPPER}])")
 _NAME_TOKEN = re.compile(rf"{NAME_WORD}|{CAPS_WORD}|{_INITIAL}")
 _NEXT_NAME_TOKEN = re.compile(rf"[ \t]+((?:(?:{_PARTICLES})[ \t]+)*)({NAME_WORD}|{CAPS_WORD}|{_INITIAL})")
 _COMMA_NAME = re.compile(rf",[ \t]*((?:{NAME_WORD}|{CAPS_WORD})(?:[ \t]+{NAME_WORD})?)(?![\wäöüß.])")
-_BIRTH_AFTER = re.compile(
-    r"[ \t]*,?[ \t]*(?:\(|–[ \t]*)?(?:geb\.|geboren|\*)[ \t]*(?:am[ \t]*)?(?:\d|[A-ZÄÖÜ])"
-)
 _COMPANY_AFTER = re.compile(
     rf"[ \t]+(?:[{UPPER}][\wäöüß\-]*[ \t]+){{0,3}}(?:GmbH|AG|KG|OHG|UG|eG|GbR|SE|e\.[ \t]?K\.|mbH|&[ \t]?Co|Partnerschaft)\b"
 )

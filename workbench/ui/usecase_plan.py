@@ -11,49 +11,25 @@ from workbench.plan import (
     JSON_INSTRUCTION,
     PLAN_SCHEMA,
     Plan,
-    PlanFormatError,
     check_plan,
     correction_request,
-    format_retry_request,
     parse_plan,
     people_from_field,
 )
 from workbench.transparency import export_markdown
 from workbench.ui import components, state
-from workbench.ui.usecase_runner import key, send
+from workbench.ui.usecase_runner import ask_structured, key, unreadable
 from workbench.usecases import UseCase
 
 
 def ask_for_plan(
     gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict, prompt: str, action=None
 ) -> None:
-    """Send a turn that must come back as a plan; one retry if the JSON is unusable."""
-    result = send(
-        gw,
-        sel,
-        usecase,
-        values,
-        f"{prompt}\n\n{JSON_INSTRUCTION}",
-        schema=PLAN_SCHEMA,
-        action=action,
-        show=False,
-    )
-    if result is None:
-        return
-    try:
-        plan = parse_plan(result.text)
-    except PlanFormatError as first_error:
-        result = send(
-            gw, sel, usecase, values, format_retry_request(str(first_error)), schema=PLAN_SCHEMA, show=False
-        )
-        if result is None:
-            return
-        try:
-            plan = parse_plan(result.text)
-        except PlanFormatError as error:
-            st.session_state[key(usecase, "plan")] = (None, result, str(error))
-            return
-    st.session_state[key(usecase, "plan")] = (plan, result, None)
+    """Send a turn that must come back as a plan."""
+    ask_structured(
+        gw, sel, usecase, values, prompt, instruction=JSON_INSTRUCTION, schema=PLAN_SCHEMA, parse=parse_plan,
+        store="plan", action=action,
+    )  # fmt: skip
 
 
 def timeline(plan: Plan) -> go.Figure:
@@ -87,12 +63,7 @@ def show(gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict) -> N
         return
     plan, result, error = stored
     if plan is None:
-        st.warning(
-            f"Die KI hat auch nach einer Nachfrage keinen lesbaren Plan geliefert ({error}). Hier ist ihre Antwort als Text:",
-            icon=":material/warning:",
-        )
-        st.markdown(result.text)
-        components.result_footer(result, key=key(usecase, "plan_text"))
+        unreadable(usecase, result, "keinen lesbaren Plan", error)
         return
 
     st.subheader(plan.title)

@@ -14,6 +14,7 @@ from workbench.errors import PrivacyRefused, WorkbenchError
 from workbench.exports import to_docx
 from workbench.gateway import Gateway, Result
 from workbench.policy import Schutzstufe
+from workbench.structured import StructuredFormatError
 from workbench.ui import components, privacy_panel, state
 from workbench.usecases import UseCase
 
@@ -158,6 +159,52 @@ def send(
         _keep(usecase, prompt, schema, exc)
     conv.add_result(result)
     return result
+
+
+def ask_structured(
+    gw: Gateway,
+    sel: state.Selection,
+    usecase: UseCase,
+    values: dict[str, object],
+    prompt: str,
+    *,
+    instruction: str,
+    schema: dict,
+    parse,
+    store: str,
+    action: str | None = None,
+) -> None:
+    """Send a turn that must come back as JSON; one retry if it cannot be read, then keep the text.
+
+    Stores (parsed or None, result, error text or None) under the session key `store`.
+    """
+    result = send(
+        gw, sel, usecase, values, f"{prompt}\n\n{instruction}", schema=schema, action=action, show=False
+    )
+    if result is None:
+        return
+    try:
+        st.session_state[key(usecase, store)] = (parse(result.text), result, None)
+        return
+    except StructuredFormatError as first_error:
+        retry = f"Ihre Antwort konnte nicht gelesen werden: {first_error} {instruction}"
+        result = send(gw, sel, usecase, values, retry, schema=schema, show=False)
+    if result is None:
+        return
+    try:
+        st.session_state[key(usecase, store)] = (parse(result.text), result, None)
+    except StructuredFormatError as error:
+        st.session_state[key(usecase, store)] = (None, result, str(error))
+
+
+def unreadable(usecase: UseCase, result: Result, what: str, error: str) -> None:
+    """The fallback when the model gave no usable structure: its text, with the note why."""
+    st.warning(
+        f"Die KI hat auch nach einer Nachfrage {what} geliefert ({error}). Ihre Antwort als Text:",
+        icon=":material/warning:",
+    )
+    st.markdown(result.text)
+    components.result_footer(result, key=key(usecase, "unreadable"))
 
 
 def _keep(usecase: UseCase, prompt: str, schema: dict | None, exc: WorkbenchError) -> None:

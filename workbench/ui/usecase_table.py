@@ -9,9 +9,9 @@ import streamlit as st
 
 from workbench.exports import to_csv, to_xlsx
 from workbench.gateway import Gateway, Result
-from workbench.structured import StructuredFormatError, check_rows, labelled, rows_frame
+from workbench.structured import check_rows, labelled, rows_frame
 from workbench.ui import components, state
-from workbench.ui.usecase_runner import key, send
+from workbench.ui.usecase_runner import ask_structured, key, unreadable
 from workbench.usecases import UseCase
 
 INSTRUCTION = (
@@ -23,25 +23,11 @@ INSTRUCTION = (
 def ask_for_rows(
     gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict, prompt: str, action=None
 ) -> None:
-    schema = usecase.output_schema()
-    result = send(
-        gw, sel, usecase, values, f"{prompt}\n\n{INSTRUCTION}", schema=schema, action=action, show=False
-    )
-    if result is None:
-        return
-    try:
-        frame = rows_frame(result.text, usecase.columns)
-    except StructuredFormatError as first_error:
-        retry = f"Ihre Antwort konnte nicht gelesen werden: {first_error} {INSTRUCTION}"
-        result = send(gw, sel, usecase, values, retry, schema=schema, show=False)
-        if result is None:
-            return
-        try:
-            frame = rows_frame(result.text, usecase.columns)
-        except StructuredFormatError as error:
-            st.session_state[key(usecase, "rows")] = (None, result, str(error))
-            return
-    st.session_state[key(usecase, "rows")] = (frame, result, None)
+    ask_structured(
+        gw, sel, usecase, values, prompt, instruction=INSTRUCTION, schema=usecase.output_schema(),
+        parse=lambda text: rows_frame(text, usecase.columns), store="rows", action=action,
+    )  # fmt: skip
+    st.session_state.pop(key(usecase, "edited"), None)
     st.session_state.pop(key(usecase, "editor"), None)
 
 
@@ -68,12 +54,7 @@ def show(usecase: UseCase) -> None:
         return
     frame, result, error = stored
     if frame is None:
-        st.warning(
-            f"Die KI hat keine lesbare Tabelle geliefert ({error}). Ihre Antwort als Text:",
-            icon=":material/warning:",
-        )
-        st.markdown(result.text)
-        components.result_footer(result, key=key(usecase, "rows_text"))
+        unreadable(usecase, result, "keine lesbare Tabelle", error)
         return
 
     st.subheader("Ergebnis als Tabelle")
