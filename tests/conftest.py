@@ -56,6 +56,7 @@ def workbench_env(fake_ollama, fake_openai, tmp_path, monkeypatch):
         "OPENAI_BASE_URL": fake_openai.url,
         "OPENAI_API_KEY": API_KEY,
         "NO_PROXY": "127.0.0.1,localhost",
+        "WORKBENCH_DATA_DIR": str(tmp_path / "daten"),  # the run log of each test stays in its own folder
         "no_proxy": "127.0.0.1,localhost",
     }
     for key, value in env.items():

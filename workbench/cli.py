@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 from workbench.config import Settings, load_settings
 from workbench.errors import PolicyRefused, PrivacyRefused, WorkbenchError
 from workbench.gateway import ChatRequest, Gateway
+from workbench.history import default_data_dir, open_run_log
 from workbench.policy import DEFAULT_SCHUTZSTUFE, OPTION_PSEUDONYMIZE
 from workbench.privacy import recommend_schutzstufe, scan, summarize
 
@@ -101,7 +103,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     settings = load_settings()
     _report_config(settings)
-    gateway = Gateway(settings)
+    try:
+        run_log = open_run_log(default_data_dir(settings.env), settings.store_texts)
+    except (OSError, sqlite3.Error):
+        run_log = None
+    gateway = Gateway(settings, run_log=run_log, session="cli")
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
     if not prompt.strip():
         _err('Bitte geben Sie eine Frage an, z. B. workbench ask "Was ist ein Bürgerhaushalt?"')

@@ -93,6 +93,9 @@ class Settings:
     allow_override: bool = False
     usecases_dir: Path | None = None  # trainers' own use-case files
     max_upload_mb: float = 20.0  # largest table a person may upload
+    store_texts: str = (
+        "stufe1"  # run log: keep prompt/answer texts "never", only at Schutzstufe 1, or "always"
+    )
     problems: list[ConfigProblem] = field(default_factory=list)
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -287,6 +290,18 @@ def _apply_file(settings: Settings, data: dict, file: str) -> None:
     settings.notice_text = org.get("notice", "") if isinstance(org.get("notice"), str) else ""
 
     _apply_privacy(settings, data.get("privacy", {}), file)
+    store_texts = data.get("store_texts")
+    if store_texts is not None:
+        if store_texts not in ("never", "stufe1", "always"):
+            problems.append(
+                ConfigProblem(
+                    file,
+                    "store_texts",
+                    f'Wert „{store_texts}“ ist ungültig. Erwartet wird "never", "stufe1" (Standard) oder "always".',
+                )
+            )
+        else:
+            settings.store_texts = store_texts
     max_mb = data.get("max_upload_mb")
     if max_mb is not None:
         if isinstance(max_mb, bool) or not isinstance(max_mb, int | float) or not 0 < max_mb <= 200:

@@ -11,6 +11,7 @@ so even a connection test never touches a public service at Schutzstufe 2.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from workbench.backends import ModelInfo, PullProgress, ToolCall, Usage, create_backend
 from workbench.config import Endpoint, Settings
 from workbench.errors import PolicyRefused, PrivacyRefused, StreamInterrupted, WorkbenchError
+from workbench.history import RunLog, RunRecord
 from workbench.policy import (
     OPTION_PSEUDONYMIZE,
     Decision,
@@ -96,6 +98,7 @@ class Result:
     error: WorkbenchError | None = None
     privacy: PrivacyReport | None = None
     tool_calls: tuple[ToolCall, ...] = ()
+    run_id: int | None = None  # row in the run log, for ratings
 
     @property
     def tokens_per_second(self) -> float | None:
@@ -179,8 +182,16 @@ class Response:
                     usage = event.usage or Usage()
         except StreamInterrupted as exc:
             if not self._chunks:
+                self._gateway._record(
+                    self.request, self.endpoint.id, decision="fehlgeschlagen", reason=type(exc).__name__
+                )
                 raise
             error = exc
+        except WorkbenchError as exc:
+            self._gateway._record(
+                self.request, self.endpoint.id, decision="fehlgeschlagen", reason=type(exc).__name__
+            )
+            raise
         if restorer:
             tail = restorer.flush()
             if tail:
@@ -216,6 +227,23 @@ class Response:
             error=error,
             privacy=self.privacy,
             tool_calls=calls,
+        )
+        self._result.run_id = self._gateway._record(
+            self.request,
+            self.endpoint.id,
+            messages=self._messages,
+            model=self.model,
+            decision="gesendet",
+            reason=self.privacy.decision.code,
+            findings=self.privacy.counts,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            ttft_s=ttft,
+            total_s=total,
+            complete=complete,
+            answer_text=self._result.text
+            if not self._mapping
+            else None,  # restored values stay in the session
         )
         log.info(
             "answer purpose=%s endpoint=%s model=%s complete=%s ttft=%.3f total=%.3f tokens=%s/%s",
@@ -276,8 +304,43 @@ class EndpointStatus:
 class Gateway:
     """The only way to a model. Construct one per settings; it holds no connections between calls."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, run_log: RunLog | None = None, session: str = "") -> None:
         self.settings = settings
+        self.run_log = run_log  # every chat request is recorded here when given
+        self.session = session
+
+    def _record(self, request: ChatRequest, endpoint_id: str, **fields) -> int | None:
+        if self.run_log is None:
+            return None
+        endpoint = self.settings.endpoint(endpoint_id)
+        level = parse_schutzstufe(request.schutzstufe)
+        prompt = next(
+            (
+                m.get("content")
+                for m in reversed(fields.pop("messages", request.messages))
+                if m.get("role") == "user"
+            ),
+            None,
+        )
+        try:
+            return self.run_log.record(
+                RunRecord(
+                    session=self.session,
+                    purpose=request.purpose,
+                    schutzstufe=int(level) if level else None,
+                    endpoint_id=endpoint_id,
+                    model=fields.pop("model", None)
+                    or request.model
+                    or (endpoint.default_model if endpoint else None),
+                    location=endpoint.classification.value if endpoint else None,
+                    # texts only of requests that went out: a refused one may hold exactly the data that stopped it
+                    prompt_text=prompt if isinstance(prompt, str) and fields.get("decision") == "gesendet" else None,
+                    **fields,
+                )
+            )
+        except sqlite3.Error:
+            log.exception("run log not written")  # the answer matters more than its record
+            return None
 
     # --- decisions --------------------------------------------------------------------------------
 
@@ -329,6 +392,15 @@ class Gateway:
         findings hold the request back (`PrivacyRefused`) unless the person chose an action the
         organisation's policy allows; only kinds and counts are logged, never values.
         """
+        try:
+            return self._chat(request)
+        except WorkbenchError as exc:
+            counts = summarize_counts(exc.findings) if isinstance(exc, PrivacyRefused) else None
+            code = getattr(getattr(exc, "decision", None), "code", type(exc).__name__)
+            self._record(request, request.endpoint_id, decision="abgelehnt", reason=code, findings=counts)
+            raise
+
+    def _chat(self, request: ChatRequest) -> Response:
         endpoint, level, decision = self._authorize(request.schutzstufe, request.endpoint_id, request.purpose)
         findings = scan_messages(request.messages)
         settings = self.settings

@@ -7,13 +7,16 @@ endpoint the policy allows.
 
 from __future__ import annotations
 
+import sqlite3
 import time
+import uuid
 from dataclasses import dataclass
 
 import streamlit as st
 
 from workbench.config import Endpoint, Settings, load_settings
 from workbench.gateway import EndpointStatus, Gateway
+from workbench.history import default_data_dir, open_run_log
 from workbench.policy import DEFAULT_SCHUTZSTUFE, Schutzstufe, parse_schutzstufe
 
 KEY_SCHUTZSTUFE = "schutzstufe"
@@ -28,7 +31,14 @@ def settings() -> Settings:
 
 
 def gateway() -> Gateway:
-    return Gateway(settings())
+    """The gateway for this run, recording into the shared run log under this session's id."""
+    current = settings()
+    session = st.session_state.setdefault("_session_id", uuid.uuid4().hex[:12])
+    try:
+        run_log = open_run_log(default_data_dir(current.env), current.store_texts)
+    except (OSError, sqlite3.Error):
+        run_log = None  # no writable data folder: the workbench still works, without a log
+    return Gateway(current, run_log=run_log, session=session)
 
 
 def model_key(endpoint_id: str) -> str:
