@@ -28,6 +28,13 @@ pages = {
         ),
         st.Page("pages/chat.py", title="Freier Chat", icon=":material/chat:", url_path="chat"),
         st.Page(
+            "pages/compare.py",
+            title="Vergleich lokal – öffentlich",
+            icon=":material/compare:",
+            url_path="vergleich",
+        ),
+        st.Page("pages/history.py", title="Verlauf", icon=":material/history:", url_path="verlauf"),
+        st.Page(
             "pages/privacy_check.py",
             title="Datenschutz-Check",
             icon=":material/shield_person:",

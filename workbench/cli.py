@@ -161,6 +161,57 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _side(spec: str | None, fallback) -> tuple[str, str | None]:
+    if not spec:
+        return fallback.id, None
+    endpoint_id, _, model = spec.partition(":")
+    return endpoint_id, model or None
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from workbench.compare import run_side_by_side
+
+    settings = load_settings()
+    _report_config(settings)
+    try:
+        run_log = open_run_log(default_data_dir(settings.env), settings.store_texts)
+    except (OSError, sqlite3.Error):
+        run_log = None
+    gateway = Gateway(settings, run_log=run_log, session="cli")
+    usable = [o.endpoint for o in gateway.options(args.schutzstufe) if o.usable]
+    if not usable:
+        _err(f"Auf Schutzstufe {args.schutzstufe} ist kein KI-Dienst nutzbar. Siehe `workbench status`.")
+        return EXIT_REFUSED
+    public = next((e for e in usable if not e.is_local), usable[-1])
+    sides = (_side(args.a, usable[0]), _side(args.b, public))
+    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+    requests = tuple(
+        ChatRequest([{"role": "user", "content": prompt}], args.schutzstufe, e, m, purpose="cli.compare")
+        for e, m in sides
+    )
+    results = run_side_by_side(gateway, requests)
+    code = EXIT_OK
+    for name, (endpoint_id, _), side in zip("AB", sides, results, strict=True):
+        print(f"=== {name}: {endpoint_id} ===")
+        if side.error is not None:
+            _err(f"{name}: {_format_error(side.error)}")
+            code = EXIT_REFUSED if isinstance(side.error, PolicyRefused) else EXIT_BACKEND
+            continue
+        result = side.result
+        leaves = "nein" if result.endpoint.is_local else "ja"
+        print(result.text)
+        print()
+        speed = f", {result.tokens_per_second:.1f} Tokens/s" if result.tokens_per_second else ""
+        print(
+            f"Modell {result.model} über „{result.endpoint.label}“ ({result.endpoint.classification.german}; "
+            f"Daten verlassen die Organisation: {leaves}); erstes Token nach {result.ttft_s or 0:.2f} s, gesamt "
+            f"{result.total_s:.2f} s, Tokens {result.usage.prompt_tokens}/{result.usage.completion_tokens}{speed}"
+        )
+        print(f"{result.notice.title}: {result.notice.text()}")
+        print()
+    return code
+
+
 def cmd_scan(args: argparse.Namespace) -> int:
     from workbench.documents import read_document
 
@@ -225,6 +276,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ask.add_argument("prompt", metavar="PROMPT", help="die Frage; - liest sie von der Standardeingabe")
     ask.set_defaults(func=cmd_ask)
+
+    compare = sub.add_parser("compare", help="dieselbe Frage an zwei Modelle gleichzeitig stellen")
+    add_stufe(compare)
+    compare.add_argument(
+        "--a", help="Dienst A, z. B. ollama oder ollama:mistral (Standard: erster lokaler Dienst)"
+    )
+    compare.add_argument(
+        "--b", help="Dienst B, z. B. openai:gpt-4o-mini (Standard: öffentlicher Dienst, falls erlaubt)"
+    )
+    compare.add_argument("prompt", metavar="PROMPT", help="die Frage; - liest sie von der Standardeingabe")
+    compare.set_defaults(func=cmd_compare)
 
     scan_parser = sub.add_parser(
         "scan", help="Datenschutz-Check: personenbezogene Daten in einer Datei finden (JSON)"

@@ -334,7 +334,9 @@ class Gateway:
                     or (endpoint.default_model if endpoint else None),
                     location=endpoint.classification.value if endpoint else None,
                     # texts only of requests that went out: a refused one may hold exactly the data that stopped it
-                    prompt_text=prompt if isinstance(prompt, str) and fields.get("decision") == "gesendet" else None,
+                    prompt_text=prompt
+                    if isinstance(prompt, str) and fields.get("decision") == "gesendet"
+                    else None,
                     **fields,
                 )
             )

@@ -41,5 +41,6 @@ TOOLS = (
         "Modelle vergleichen",
         1,
         "Dieselbe Aufgabe an zwei Modelle, Antworten nebeneinander, mit Bewertung für Teams und Workshops.",
+        page="pages/compare.py",
     ),
 )

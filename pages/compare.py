@@ -1,0 +1,132 @@
+"""Vergleich lokal – öffentlich: one input, two models streaming side by side, figures, rating, differences."""
+
+import random
+
+import streamlit as st
+
+from workbench.compare import RATINGS, diff_html, run_side_by_side, similarity, verdicts
+from workbench.gateway import ChatRequest
+from workbench.policy import OPTION_PSEUDONYMIZE, Schutzstufe
+from workbench.ui import components, state
+from workbench.usecases import read_catalog
+
+gw = state.gateway()
+sel = state.selection(gw)
+st.title("Vergleich lokal – öffentlich")
+st.caption("Dieselbe Eingabe an zwei Modelle: Beide Antworten entstehen gleichzeitig nebeneinander.")
+
+options = gw.options(sel.schutzstufe)
+usable = [o.endpoint for o in options if o.usable]
+for option in options:
+    if not option.usable:
+        st.info(f"**{option.endpoint.label} gesperrt:** {option.reason}", icon=":material/lock:")
+pseudo_allowed = gw.settings.privacy_policy in ("pseudonymize", "warn")
+public = [o.endpoint for o in options if not o.endpoint.is_local and o.missing_key is None]
+
+
+def compare_pseudonymised() -> None:
+    """Callback (runs before the sidebar is drawn): Schutzstufe 1, with pseudonymised input."""
+    st.session_state[state.KEY_SCHUTZSTUFE] = 1
+    st.session_state["cmp_pseudo"] = True
+
+
+if sel.schutzstufe == Schutzstufe.TWO and public and pseudo_allowed:
+    st.button(
+        "Stattdessen mit pseudonymisierter Eingabe auf Schutzstufe 1 vergleichen",
+        icon=":material/masks:",
+        on_click=compare_pseudonymised,
+    )
+if not usable:
+    st.warning("Auf dieser Schutzstufe ist kein KI-Dienst nutzbar.", icon=":material/block:")
+    st.stop()
+
+catalog = read_catalog(gw.settings)
+source = st.selectbox(
+    "Eingabe", ["Freier Text", *[u.id for u in catalog.usecases]],
+    format_func=lambda i: i if i == "Freier Text" else f"Anwendungsfall: {catalog.get(i).title}", key="cmp_source",
+)  # fmt: skip
+default = "" if source == "Freier Text" else catalog.get(source).render(catalog.get(source).defaults())
+prompt = st.text_area("Text an beide Modelle", value=default, height=160, key=f"cmp_text_{source}")
+
+ids = [e.id for e in usable]
+columns = st.columns(2)
+chosen = []
+for index, (column, side) in enumerate(zip(columns, ("A", "B"), strict=True)):
+    preferred = next((e.id for e in usable if e.is_local == (side == "A")), ids[0])
+    endpoint_id = column.selectbox(f"Dienst {side}", ids, index=ids.index(preferred), key=f"cmp_endpoint_{side}",
+                                   format_func=lambda i: gw.settings.endpoint(i).label)  # fmt: skip
+    endpoint = gw.settings.endpoint(endpoint_id)
+    model = column.text_input(
+        f"Modell {side}", value=endpoint.default_model, key=f"cmp_model_{side}_{endpoint_id}"
+    )
+    chosen.append((endpoint_id, model, index))
+blind = st.toggle("Blindmodus für Workshops (Namen erst nach der Bewertung zeigen)", key="cmp_blind")
+
+if st.button(
+    "Beide Modelle fragen", type="primary", icon=":material/compare_arrows:", disabled=not prompt.strip()
+):
+    order = [0, 1]
+    if blind:
+        random.shuffle(order)
+    sides = [chosen[i] for i in order]
+    action = OPTION_PSEUDONYMIZE if st.session_state.get("cmp_pseudo") else None
+    requests = tuple(
+        ChatRequest([{"role": "user", "content": prompt}], sel.schutzstufe, e, m or None, purpose="vergleich", privacy_action=action)
+        for e, m, _ in sides
+    )  # fmt: skip
+    live = st.columns(2)
+    boxes = [col.empty() for col in live]
+    texts = ["", ""]
+
+    def show(index: int, chunk: str) -> None:
+        texts[index] += chunk
+        boxes[index].markdown(texts[index] + " ▌")
+
+    results = run_side_by_side(gw, requests, show)
+    st.session_state["cmp_result"] = {"sides": results, "labels": sides, "blind": blind, "rated": False}
+    st.rerun()
+
+stored = st.session_state.get("cmp_result")
+if stored:
+    hidden = stored["blind"] and not stored["rated"]
+    columns = st.columns(2)
+    for column, name, side, (endpoint_id, model, _) in zip(
+        columns, ("A", "B"), stored["sides"], stored["labels"], strict=True
+    ):
+        with column:
+            endpoint = gw.settings.endpoint(endpoint_id)
+            st.subheader(f"Antwort {name}" if hidden else f"{name}: {model} · {endpoint.label}")
+            if side.error is not None:
+                components.show_error(side.error)
+                continue
+            result = side.result
+            st.markdown(result.text)
+            if not hidden:
+                leaves = "ja" if not endpoint.is_local else "nein"
+                st.caption(
+                    f"{endpoint.classification.german} · Daten verlassen die Organisation: **{leaves}**"
+                )
+                st.caption(components.result_metrics(result))
+            components.notice_box(result.notice)
+    done = [s.result for s in stored["sides"]]
+    if all(done):
+        with st.expander(
+            f"Unterschiede (Übereinstimmung {similarity(done[0].text, done[1].text):.0%})",
+            icon=":material/difference:",
+        ):
+            st.markdown(diff_html(done[0].text, done[1].text), unsafe_allow_html=True)
+        with st.form("cmp_rating"):
+            rating = st.segmented_control("Bewertung", RATINGS, key="cmp_rating_choice")
+            comment = st.text_input("Kommentar (optional)", key="cmp_rating_comment")
+            if st.form_submit_button("Bewertung speichern", icon=":material/star:") and rating:
+                if gw.run_log is not None:
+                    for result, verdict in zip(done, verdicts(rating), strict=True):
+                        if result.run_id is not None:
+                            gw.run_log.rate(result.run_id, verdict, comment)
+                stored["rated"] = True
+                st.session_state["cmp_saved"] = rating
+                st.rerun()
+        if st.session_state.get("cmp_saved") and stored["rated"]:
+            st.success(
+                f"Bewertung „{st.session_state['cmp_saved']}“ gespeichert.", icon=":material/check_circle:"
+            )

@@ -1,0 +1,57 @@
+"""Verlauf: this session's runs from the run log, filters, exports, and the protocol for data protection."""
+
+import json
+
+import streamlit as st
+
+from workbench.history import default_data_dir
+from workbench.transparency import computed_notice
+from workbench.ui import components, state
+
+gw = state.gateway()
+st.title("Verlauf")
+st.caption(
+    "Alle Anfragen dieser Sitzung, wie sie im Protokoll stehen: Schutzstufe, Dienst, Entscheidung, Fundstellen "
+    "(nur Art und Anzahl), Tokens und Zeiten. Texte werden nur gespeichert, wenn Ihre Organisation es so eingestellt "
+    f"hat (store_texts = „{gw.settings.store_texts}“)."
+)
+if gw.run_log is None:
+    st.warning(
+        f"Das Protokoll ist nicht verfügbar: Der Datenordner „{default_data_dir(gw.settings.env)}“ ist nicht beschreibbar. "
+        "Setzen Sie WORKBENCH_DATA_DIR auf einen beschreibbaren Ordner.",
+        icon=":material/folder_off:",
+    )
+    st.stop()
+
+runs = gw.run_log.runs(session=gw.session)
+if runs.empty:
+    st.info("In dieser Sitzung wurde noch keine Anfrage gestellt.", icon=":material/info:")
+else:
+    left, right = st.columns(2)
+    purposes = left.multiselect(
+        "Seite / Anwendungsfall", sorted(runs["purpose"].dropna().unique()), key="hist_purpose"
+    )
+    levels = right.multiselect("Schutzstufe", sorted(runs["schutzstufe"].dropna().unique()), key="hist_level")
+    if purposes:
+        runs = runs[runs["purpose"].isin(purposes)]
+    if levels:
+        runs = runs[runs["schutzstufe"].isin(levels)]
+    shown = runs[["created_at", "purpose", "schutzstufe", "endpoint_id", "model", "location", "decision", "reason",
+                  "findings", "prompt_tokens", "completion_tokens", "ttft_s", "total_s", "rating"]]  # fmt: skip
+    st.dataframe(shown, hide_index=True)
+    cols = st.columns(2)
+    cols[0].download_button("Verlauf (CSV)", shown.to_csv(index=False, sep=";").encode("utf-8-sig"), "verlauf.csv", "text/csv",
+                            icon=":material/table:")  # fmt: skip
+    cols[1].download_button("Verlauf (JSON)", json.dumps(shown.to_dict("records"), ensure_ascii=False, default=str, indent=2),
+                            "verlauf.json", "application/json", icon=":material/data_object:")  # fmt: skip
+
+st.subheader("Protokoll für den Datenschutz")
+st.caption(
+    "Anzahl der Anfragen nach Schutzstufe, Dienst und Entscheidung über alle Sitzungen – ohne Inhalte."
+)
+protocol = gw.run_log.protocol()
+st.dataframe(protocol, hide_index=True)
+notice = computed_notice("Zählung aus dem Anfrageprotokoll.", gw.settings.organisation)
+components.notice_box(notice)
+st.download_button("Protokoll für den Datenschutz (CSV)", protocol.to_csv(index=False, sep=";").encode("utf-8-sig"),
+                   "datenschutz-protokoll.csv", "text/csv", icon=":material/shield:")  # fmt: skip

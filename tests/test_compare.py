@@ -1,0 +1,120 @@
+"""Side-by-side comparison: true concurrency, figures from both protocols, ratings, Schutzstufe 2."""
+
+import subprocess
+import sys
+import time
+
+from tests.conftest import ROOT
+from tests.fakes import Reply
+from tests.test_pages import load, no_exception, texts
+from workbench.compare import diff_html, run_side_by_side, verdicts
+from workbench.config import load_settings
+from workbench.errors import PolicyRefused
+from workbench.gateway import ChatRequest, Gateway
+from workbench.history import RunLog
+
+
+def requests(level=1):
+    ask = [{"role": "user", "content": "Drei Ideen für ein Stadtfest"}]
+    return (
+        ChatRequest(ask, level, "ollama", purpose="vergleich"),
+        ChatRequest(ask, level, "openai", purpose="vergleich"),
+    )
+
+
+def test_both_answers_stream_at_the_same_time(gateway, fake_ollama, fake_openai):
+    # each answer takes about 3 s: 12 chunks, 0.25 s apart
+    for server in (fake_ollama, fake_openai):
+        server.chunk_delay = 0.25
+        server.replies.append(Reply(chunks=[f"Teil{i} " for i in range(12)], prompt_tokens=7))
+    seen = []
+    start = time.perf_counter()
+    a, b = run_side_by_side(gateway, requests(), lambda index, chunk: seen.append(index))
+    elapsed = time.perf_counter() - start
+    assert a.result.text == b.result.text == "".join(f"Teil{i} " for i in range(12))
+    assert 2.9 < elapsed < 5.5, elapsed  # the slower of the two (~3.8 s), not the sum (~7.3 s)
+    assert set(seen[:6]) == {0, 1}  # chunks of both sides arrive interleaved
+    for result in (a.result, b.result):
+        assert result.usage.prompt_tokens == 7 and result.usage.completion_tokens == 12
+        assert result.ttft_s is not None and result.total_s >= 2.5
+        assert result.tokens_per_second and 3 < result.tokens_per_second < 6
+    print(f"\nzwei 3-Sekunden-Antworten: {elapsed:.2f} s Gesamtzeit")
+
+
+def test_stufe_2_locks_the_public_side(gateway, fake_ollama, fake_openai):
+    a, b = run_side_by_side(gateway, requests(level=2))
+    assert a.result is not None
+    assert isinstance(b.error, PolicyRefused)
+    assert fake_openai.requests == []
+
+
+def test_ratings_land_in_the_run_log(workbench_env, tmp_path, fake_ollama, fake_openai):
+    log = RunLog(tmp_path / "log.sqlite3")
+    gateway = Gateway(load_settings(), run_log=log, session="s")
+    a, b = run_side_by_side(gateway, requests())
+    for result, verdict in zip((a.result, b.result), verdicts("B besser"), strict=True):
+        log.rate(result.run_id, verdict, "B ist konkreter")
+    runs = log.runs(session="s")
+    assert dict(zip(runs["location"], runs["rating"], strict=True)) == {
+        "lokal": "schlechter",
+        "oeffentlich": "besser",
+    }
+
+
+def test_diff_marks_changes_and_escapes():
+    html = diff_html("Das Fest <beginnt> um 18 Uhr", "Das Fest <beginnt> um 19 Uhr")
+    assert "&lt;beginnt&gt;" in html and "<del" in html and ">18<" in html and ">19<" in html
+
+
+def test_cli_compare(workbench_env, fake_ollama, fake_openai):
+    fake_ollama.replies.append(Reply(text="Lokale Antwort."))
+    fake_openai.replies.append(Reply(text="Öffentliche Antwort."))
+    proc = subprocess.run(
+        [sys.executable, "-m", "workbench", "compare", "--schutzstufe", "1", "Hallo"],
+        env=workbench_env, capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert "=== A: ollama ===\nLokale Antwort." in proc.stdout
+    assert "=== B: openai ===\nÖffentliche Antwort." in proc.stdout
+    assert "Daten verlassen die Organisation: ja" in proc.stdout and "erstes Token nach" in proc.stdout
+    assert proc.stdout.count("Transparenzhinweis:") == 2
+    refused = subprocess.run(
+        [sys.executable, "-m", "workbench", "compare", "--b", "openai", "Hallo"],
+        env=workbench_env, capture_output=True, text=True, timeout=60, cwd=ROOT,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "Schutzstufe 2" in refused.stderr
+    assert len(fake_openai.chat_requests) == 1
+
+
+def test_compare_page_with_rating(workbench_env, fake_ollama, fake_openai):
+    fake_ollama.replies.append(Reply(text="Antwort vom lokalen Modell."))
+    fake_openai.replies.append(Reply(text="Antwort vom öffentlichen Modell."))
+    at = load("pages/compare.py", schutzstufe=1)
+    at.text_area[0].set_value("Drei Ideen für ein Stadtfest").run()
+    next(b for b in at.button if b.label == "Beide Modelle fragen").click().run()
+    no_exception(at)
+    body = texts(at.markdown)
+    assert "Antwort vom lokalen Modell." in body and "Antwort vom öffentlichen Modell." in body
+    captions = texts(at.caption)
+    assert (
+        "Daten verlassen die Organisation: **nein**" in captions
+        and "Daten verlassen die Organisation: **ja**" in captions
+    )
+    assert captions.count("Transparenzhinweis") == 2
+    at.segmented_control(key="cmp_rating_choice").set_value("A besser")
+    at.button(key="FormSubmitter:cmp_rating-Bewertung speichern").click().run()
+    no_exception(at)
+    assert "gespeichert" in texts(at.success)
+    runs = at.session_state["cmp_result"]["sides"]
+    log_path = workbench_env["WORKBENCH_DATA_DIR"]
+    saved = RunLog(__import__("pathlib").Path(log_path) / "protokoll.sqlite3").runs()
+    assert set(saved["rating"].dropna()) == {"besser", "schlechter"}
+    assert runs[0].result.run_id in saved["id"].tolist()
+
+
+def test_compare_page_at_stufe_2(workbench_env, fake_openai):
+    at = load("pages/compare.py", schutzstufe=2)
+    no_exception(at)
+    assert "gesperrt" in texts(at.info)
+    assert at.selectbox(key="cmp_endpoint_B").options == ["Lokales Ollama"]
+    assert fake_openai.requests == []

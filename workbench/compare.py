@@ -1,0 +1,102 @@
+"""Two models, one input: both answers stream at the same time, then a rating and a diff.
+
+`run_side_by_side` asks the gateway for both responses first (so both policy decisions happen before
+anything is sent), then drains them in two worker threads; the caller's thread receives every chunk
+through a queue and may update a screen. The total wait is the slower answer, not the sum.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from workbench.errors import WorkbenchError
+from workbench.gateway import ChatRequest, Gateway, Response, Result
+
+RATINGS = ("A besser", "B besser", "gleichwertig", "beide unbrauchbar")
+
+
+@dataclass
+class Side:
+    result: Result | None = None
+    error: WorkbenchError | None = None
+
+
+def run_side_by_side(
+    gateway: Gateway,
+    requests: tuple[ChatRequest, ChatRequest],
+    on_chunk: Callable[[int, str], None] | None = None,
+) -> tuple[Side, Side]:
+    sides = (Side(), Side())
+    responses: list[Response | None] = []
+    for side, request in zip(sides, requests, strict=True):
+        try:
+            responses.append(gateway.chat(request))
+        except WorkbenchError as exc:
+            side.error = exc
+            responses.append(None)
+    chunks: queue.Queue = queue.Queue()
+
+    def drain(index: int, response: Response) -> None:
+        try:
+            for chunk in response:
+                chunks.put((index, chunk))
+            sides[index].result = response.result
+        except WorkbenchError as exc:
+            sides[index].error = exc
+        except Exception as exc:  # the other side must still finish; report in German
+            sides[index].error = WorkbenchError(f"Unerwarteter Fehler: {exc}", "Versuchen Sie es erneut.")
+        finally:
+            chunks.put((index, None))
+
+    workers = [
+        threading.Thread(target=drain, args=(i, r), daemon=True)
+        for i, r in enumerate(responses)
+        if r is not None
+    ]
+    for worker in workers:
+        worker.start()
+    running = len(workers)
+    while running:
+        index, chunk = chunks.get()
+        if chunk is None:
+            running -= 1
+        elif on_chunk is not None:
+            on_chunk(index, chunk)
+    for worker in workers:
+        worker.join()
+    return sides
+
+
+def verdicts(rating: str) -> tuple[str, str]:
+    """The rating of the pair as each side's own verdict (for the run log)."""
+    return {
+        "A besser": ("besser", "schlechter"),
+        "B besser": ("schlechter", "besser"),
+        "gleichwertig": ("gleichwertig", "gleichwertig"),
+        "beide unbrauchbar": ("unbrauchbar", "unbrauchbar"),
+    }[rating]
+
+
+def diff_html(a: str, b: str) -> str:
+    """Word-level differences: removed words of A struck through, added words of B highlighted."""
+    left, right = a.split(), b.split()
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=left, b=right, autojunk=False).get_opcodes():
+        if op == "equal":
+            parts.append(html.escape(" ".join(left[i1:i2])))
+        if op in ("delete", "replace"):
+            parts.append(f'<del style="background:#ffd8d8">{html.escape(" ".join(left[i1:i2]))}</del>')
+        if op in ("insert", "replace"):
+            parts.append(
+                f'<ins style="background:#d3f9d8;text-decoration:none">{html.escape(" ".join(right[j1:j2]))}</ins>'
+            )
+    return " ".join(parts)
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(a=a.split(), b=b.split(), autojunk=False).ratio()
