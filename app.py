@@ -41,11 +41,15 @@ pages = {
             url_path="datenschutz",
         ),
     ],
+    "Workshops": [
+        st.Page("pages/workshop.py", title="Workshop", icon=":material/groups:", url_path="workshop"),
+        st.Page("pages/evaluation.py", title="Auswertung", icon=":material/insights:", url_path="auswertung"),
+    ],
     "Einstellungen": [
         st.Page("pages/models.py", title="Modelle & Status", icon=":material/dns:", url_path="modelle"),
     ],
 }
-navigation = st.navigation(pages)
+navigation = st.navigation(pages, expanded=True)
 
 try:
     gateway = state.gateway()

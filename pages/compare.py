@@ -71,7 +71,7 @@ if st.button(
     sides = [chosen[i] for i in order]
     action = OPTION_PSEUDONYMIZE if st.session_state.get("cmp_pseudo") else None
     requests = tuple(
-        ChatRequest([{"role": "user", "content": prompt}], sel.schutzstufe, e, m or None, purpose="vergleich", privacy_action=action)
+        ChatRequest([{"role": "user", "content": prompt}], sel.schutzstufe, e, m or None, purpose=f"vergleich:{source if source != 'Freier Text' else 'freitext'}", privacy_action=action)
         for e, m, _ in sides
     )  # fmt: skip
     live = st.columns(2)

@@ -356,3 +356,63 @@ def test_agent_four_steps_in_chromium(running_app, fake_ollama, fake_openai):
     assert len(fake_ollama.chat_requests) == 10
     assert not any(r.body.get("tools") for r in fake_ollama.chat_requests[6:])
     assert fake_openai.requests == []
+
+
+def test_workshop_comparison_and_evaluation_in_chromium(running_app, fake_ollama, fake_openai, workbench_env):
+    """A trainer and two participants in separate browser sessions; ratings show up in the evaluation."""
+    _require_chromium()
+    from pathlib import Path
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from workbench.history import RunLog
+
+    log = RunLog(Path(workbench_env["WORKBENCH_DATA_DIR"]) / "protokoll.sqlite3")
+    code = log.create_workshop("KI-Werkstatt Bürgerbüro", ["neujahrsempfang"])
+    for server in (fake_ollama, fake_openai):
+        server.chunk_delay = 0.02
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            for number, rating in ((1, "A besser"), (2, "B besser")):
+                page = browser.new_context(
+                    viewport={"width": 1400, "height": 1800}, locale="de-DE"
+                ).new_page()
+                page.goto(running_app)
+                sidebar = page.get_by_test_id("stSidebar")
+                sidebar.get_by_role("link", name="Workshop", exact=True).click()
+                page.get_by_label("Code").fill(code.lower())
+                page.get_by_role("button", name="Beitreten").click()
+                expect(page.get_by_text("Sie nehmen am Workshop").first).to_be_visible(timeout=20_000)
+                sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
+                _wait_idle(page)
+                sidebar.get_by_role("link", name="Vergleich lokal – öffentlich").click()
+                box = page.get_by_label("Text an beide Modelle")
+                box.fill(f"Drei Ideen für ein Stadtfest ({number})")
+                box.press("Control+Enter")  # a text area reports its value on blur or Ctrl+Enter
+                _wait_idle(page)
+                page.get_by_role("button", name="Beide Modelle fragen").click()
+                expect(page.get_by_text("Daten verlassen die Organisation:").first).to_be_visible(
+                    timeout=30_000
+                )
+                page.get_by_test_id("stForm").get_by_text(rating, exact=True).click()
+                page.get_by_role("button", name="Bewertung speichern").click()
+                expect(page.get_by_text("gespeichert")).to_be_visible(timeout=20_000)
+                if number == 1:
+                    page.screenshot(path=str(ARTIFACTS / "vergleich.png"), full_page=True)
+                page.context.close()
+            trainer = browser.new_context(viewport={"width": 1400, "height": 1800}, locale="de-DE").new_page()
+            trainer.goto(running_app)
+            trainer.get_by_test_id("stSidebar").get_by_role("link", name="Auswertung").click()
+            expect(trainer.get_by_text("Teilnehmende Sitzungen")).to_be_visible(timeout=20_000)
+            metric = trainer.get_by_test_id("stMetric").filter(has_text="Teilnehmende Sitzungen")
+            expect(metric).to_contain_text("2")
+            expect(trainer.get_by_test_id("stMetric").filter(has_text="Bewertungen")).to_contain_text("4")
+            expect(trainer.locator(".js-plotly-plot")).to_have_count(2, timeout=15_000)
+            trainer.screenshot(path=str(ARTIFACTS / "auswertung.png"), full_page=True)
+        finally:
+            browser.close()
+    runs = log.runs(workshop=code)
+    assert runs["session"].nunique() == 2
+    assert sorted(runs["rating"].dropna()) == ["besser", "besser", "schlechter", "schlechter"]

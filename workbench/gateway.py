@@ -304,10 +304,18 @@ class EndpointStatus:
 class Gateway:
     """The only way to a model. Construct one per settings; it holds no connections between calls."""
 
-    def __init__(self, settings: Settings, *, run_log: RunLog | None = None, session: str = "") -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        run_log: RunLog | None = None,
+        session: str = "",
+        workshop: str | None = None,
+    ) -> None:
         self.settings = settings
         self.run_log = run_log  # every chat request is recorded here when given
         self.session = session
+        self.workshop = workshop  # join code when the session takes part in a workshop
 
     def _record(self, request: ChatRequest, endpoint_id: str, **fields) -> int | None:
         if self.run_log is None:
@@ -326,6 +334,7 @@ class Gateway:
             return self.run_log.record(
                 RunRecord(
                     session=self.session,
+                    workshop=self.workshop,
                     purpose=request.purpose,
                     schutzstufe=int(level) if level else None,
                     endpoint_id=endpoint_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import sqlite3
 import threading
 from collections.abc import Mapping
@@ -51,7 +52,18 @@ MIGRATIONS: tuple[str, ...] = (
     "ALTER TABLE runs ADD COLUMN answer_text TEXT",
     "ALTER TABLE runs ADD COLUMN rating TEXT",
     "ALTER TABLE runs ADD COLUMN rating_comment TEXT",
+    """
+    CREATE TABLE workshops (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        exercises TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )
+    """,
+    "ALTER TABLE runs ADD COLUMN workshop TEXT",
+    "CREATE INDEX runs_workshop ON runs(workshop)",
 )
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read out in a room
 
 
 def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -97,6 +109,7 @@ class RunRecord:
     complete: bool | None = None
     prompt_text: str | None = None
     answer_text: str | None = None
+    workshop: str | None = None
 
 
 class RunLog:
@@ -143,13 +156,13 @@ class RunLog:
             run.endpoint_id, run.model, run.location, run.decision, run.reason,
             json.dumps(run.findings or {}, sort_keys=True), run.prompt_tokens, run.completion_tokens, run.ttft_s,
             run.total_s, None if run.complete is None else int(run.complete),
-            run.prompt_text if keep else None, run.answer_text if keep else None,
+            run.prompt_text if keep else None, run.answer_text if keep else None, run.workshop,
         )  # fmt: skip
         with self._connect() as db:
             cursor = db.execute(
                 "INSERT INTO runs (created_at, session, purpose, schutzstufe, endpoint_id, model, location, decision, "
-                "reason, findings, prompt_tokens, completion_tokens, ttft_s, total_s, complete, prompt_text, answer_text) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "reason, findings, prompt_tokens, completion_tokens, ttft_s, total_s, complete, prompt_text, answer_text, "
+                "workshop) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
             return int(cursor.lastrowid)
@@ -162,14 +175,68 @@ class RunLog:
             )
 
     def runs(
-        self, *, session: str | None = None, purpose: str | None = None, schutzstufe: int | None = None
+        self,
+        *,
+        session: str | None = None,
+        purpose: str | None = None,
+        schutzstufe: int | None = None,
+        workshop: str | None = None,
     ) -> pd.DataFrame:
         query, params = "SELECT * FROM runs WHERE 1=1", []
-        for column, value in (("session", session), ("purpose", purpose), ("schutzstufe", schutzstufe)):
+        filters = (
+            ("session", session),
+            ("purpose", purpose),
+            ("schutzstufe", schutzstufe),
+            ("workshop", workshop),
+        )
+        for column, value in filters:
             if value is not None:
                 query += f" AND {column} = ?"
                 params.append(value)
         return pd.read_sql_query(query + " ORDER BY id", self._raw(), params=params)
+
+    # --- workshops ------------------------------------------------------------------------------
+
+    def create_workshop(self, name: str, exercises: list[str]) -> str:
+        """A new workshop with a short join code (no names of participants are ever needed)."""
+        while True:
+            code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
+            try:
+                with self._connect() as db:
+                    db.execute(
+                        "INSERT INTO workshops (code, name, exercises, created_at) VALUES (?, ?, ?, ?)",
+                        (
+                            code,
+                            name.strip(),
+                            json.dumps(exercises, ensure_ascii=False),
+                            datetime.now(TIMEZONE).isoformat(timespec="seconds"),
+                        ),
+                    )
+                return code
+            except sqlite3.IntegrityError:
+                continue  # the rare collision: draw again
+
+    def workshop(self, code: str) -> dict | None:
+        row = (
+            self._raw()
+            .execute(
+                "SELECT code, name, exercises, created_at FROM workshops WHERE code = ?",
+                (code.strip().upper(),),
+            )
+            .fetchone()
+        )
+        if row is None:
+            return None
+        return {"code": row[0], "name": row[1], "exercises": json.loads(row[2]), "created_at": row[3]}
+
+    def workshops(self) -> list[dict]:
+        rows = self._raw().execute("SELECT code FROM workshops ORDER BY created_at DESC").fetchall()
+        return [self.workshop(code) for (code,) in rows]
+
+    def reset_workshop(self, code: str) -> int:
+        """Delete the workshop's runs (the workshop and its code stay); returns how many were removed."""
+        with self._connect() as db:
+            return db.execute("DELETE FROM runs WHERE workshop = ?", (code,)).rowcount
 
     def protocol(self) -> pd.DataFrame:
         """Counts for the data-protection officer: Schutzstufe × endpoint × location × decision, no content."""

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from workbench.config import Settings
 from workbench.errors import WorkbenchError
 from workbench.gateway import Result
 from workbench.transparency import Notice
+
+
+def page_link(page: str, label: str, icon: str, query_params: dict | None = None) -> None:
+    """A link to another page; a plain caption where the page is not part of the navigation (tests, embeds)."""
+    try:
+        st.page_link(page, label=label, icon=icon, query_params=query_params)
+    except StreamlitPageNotFoundError:
+        st.caption(f"{label} (Seite „{page}“)")
 
 
 def show_error(exc: WorkbenchError) -> None:

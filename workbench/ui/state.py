@@ -22,6 +22,7 @@ from workbench.policy import DEFAULT_SCHUTZSTUFE, Schutzstufe, parse_schutzstufe
 KEY_SCHUTZSTUFE = "schutzstufe"
 KEY_ENDPOINT = "endpoint_id"
 KEY_STATUS_CACHE = "_status_cache"
+KEY_WORKSHOP = "workshop_code"
 STATUS_TTL_S = 30.0
 
 
@@ -38,7 +39,7 @@ def gateway() -> Gateway:
         run_log = open_run_log(default_data_dir(current.env), current.store_texts)
     except (OSError, sqlite3.Error):
         run_log = None  # no writable data folder: the workbench still works, without a log
-    return Gateway(current, run_log=run_log, session=session)
+    return Gateway(current, run_log=run_log, session=session, workshop=st.session_state.get(KEY_WORKSHOP))
 
 
 def model_key(endpoint_id: str) -> str:

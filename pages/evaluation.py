@@ -1,0 +1,77 @@
+"""Auswertung: what a workshop practised, participation, ratings local vs public, privacy findings."""
+
+import plotly.express as px
+import streamlit as st
+
+from workbench.exports import to_docx
+from workbench.transparency import computed_notice, format_time, now
+from workbench.ui import components, state
+from workbench.usecases import read_catalog
+from workbench.workshop import summarize_workshop, summary_markdown
+
+gw = state.gateway()
+st.title("Auswertung")
+if gw.run_log is None:
+    st.warning(
+        "Ohne beschreibbaren Datenordner (WORKBENCH_DATA_DIR) gibt es keine Auswertung.",
+        icon=":material/folder_off:",
+    )
+    st.stop()
+workshops = gw.run_log.workshops()
+if not workshops:
+    st.info(
+        "Es gibt noch keinen Workshop. Legen Sie einen auf der Seite „Workshop“ an.", icon=":material/groups:"
+    )
+    st.stop()
+codes = [w["code"] for w in workshops]
+requested = st.query_params.get("code")
+code = st.selectbox(
+    "Workshop", codes, index=codes.index(requested) if requested in codes else 0,
+    format_func=lambda c: f"{next(w['name'] for w in workshops if w['code'] == c)} ({c})", key="ev_code",
+)  # fmt: skip
+workshop = gw.run_log.workshop(code)
+titles = {u.id: u.title for u in read_catalog(gw.settings).usecases}
+summary = summarize_workshop(workshop, gw.run_log.runs(workshop=code), titles)
+
+cols = st.columns(3)
+cols[0].metric("Teilnehmende Sitzungen", summary.participants)
+cols[1].metric("Anfragen", int(summary.runs["Anfragen"].sum()) if len(summary.runs) else 0)
+cols[2].metric("Bewertungen", int(summary.ratings["Anzahl"].sum()) if len(summary.ratings) else 0)
+if len(summary.runs):
+    st.plotly_chart(
+        px.bar(summary.runs, x="Übung", y="Anfragen", title="Anfragen je Übung"),
+        width="stretch",
+        key="ev_runs",
+    )
+if len(summary.ratings):
+    st.plotly_chart(
+        px.bar(summary.ratings, x="Übung", y="Anzahl", color="Urteil", facet_col="Ort", barmode="stack",
+               title="Bewertungen: lokal und öffentlich je Übung").for_each_annotation(
+                   lambda a: a.update(text=a.text.split("=")[-1])),
+        width="stretch", key="ev_ratings",
+    )  # fmt: skip
+else:
+    st.caption("Noch keine Bewertungen.")
+if summary.findings:
+    st.subheader("Häufigste Fundstellen des Datenschutz-Checks")
+    st.dataframe({"Art": list(summary.findings), "Anzahl": list(summary.findings.values())}, hide_index=True)
+
+report = summary_markdown(summary, format_time(now()))
+notice = computed_notice(
+    "Auswertung des Anfrageprotokolls, ohne Inhalte und ohne Namen.", gw.settings.organisation
+)
+components.notice_box(notice)
+cols = st.columns(3)
+cols[0].download_button(
+    "Nachweis (Markdown)", report, f"workshop-{code}.md", "text/markdown", icon=":material/download:"
+)
+cols[1].download_button(
+    "Nachweis (Word)", to_docx(f"Workshop {workshop['name']}", report.split("\n", 1)[1], notice), f"workshop-{code}.docx",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon=":material/description:",
+)  # fmt: skip
+with cols[2].popover("Daten zurücksetzen", icon=":material/delete:"):
+    st.caption("Löscht alle Anfragen und Bewertungen dieses Workshops. Der Code bleibt gültig.")
+    if st.button("Endgültig löschen", type="primary", key="ev_reset"):
+        removed = gw.run_log.reset_workshop(code)
+        st.toast(f"{removed} Einträge gelöscht.")
+        st.rerun()
