@@ -107,7 +107,14 @@ if stored:
                     f"{endpoint.classification.german} · Daten verlassen die Organisation: **{leaves}**"
                 )
                 st.caption(components.result_metrics(result))
-            components.notice_box(result.notice)
+            if hidden:  # the notice still marks the text as AI output, but names no model before the rating
+                st.caption(
+                    ":material/smart_toy: **Transparenzhinweis:** Erstellt mit KI. Modell und Dienst werden im "
+                    "Blindmodus erst nach Ihrer Bewertung angezeigt. Prüfen Sie den Inhalt vor der Verwendung; die "
+                    "Letztverantwortung liegt beim Menschen."
+                )
+            else:
+                components.notice_box(result.notice)
     done = [s.result for s in stored["sides"]]
     if all(done):
         with st.expander(

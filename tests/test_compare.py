@@ -118,3 +118,33 @@ def test_compare_page_at_stufe_2(workbench_env, fake_openai):
     assert "gesperrt" in texts(at.info)
     assert at.selectbox(key="cmp_endpoint_B").options == ["Lokales Ollama"]
     assert fake_openai.requests == []
+
+
+def test_blind_mode_hides_labels_until_rated(workbench_env, fake_ollama, fake_openai):
+    at = load("pages/compare.py", schutzstufe=1, cmp_blind=True)
+    at.text_area[0].set_value("Frage").run()
+    next(b for b in at.button if b.label == "Beide Modelle fragen").click().run()
+    no_exception(at)
+    assert [s.value for s in at.subheader] == ["Antwort A", "Antwort B"]
+    captions = texts(at.caption)
+    assert "gpt-4o-mini" not in captions and "llama3.2" not in captions
+    assert captions.count("Modell und Dienst werden im Blindmodus erst nach Ihrer Bewertung angezeigt") == 2
+    at.segmented_control(key="cmp_rating_choice").set_value("gleichwertig")
+    at.button(key="FormSubmitter:cmp_rating-Bewertung speichern").click().run()
+    headers = [s.value for s in at.subheader]
+    assert all(":" in h for h in headers) and {"Lokales Ollama", "OpenAI (öffentliche API)"} <= {
+        h.split(" · ")[-1] for h in headers
+    }
+
+
+def test_history_page_lists_session_runs_and_protocol(workbench_env, fake_ollama):
+    chat = load("pages/chat.py", schutzstufe=2)
+    chat.chat_input[0].set_value("Hallo").run()
+    at = load("pages/history.py", _session_id=chat.session_state["_session_id"])
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert table["purpose"].tolist() == ["chat"] and table["decision"].tolist() == ["gesendet"]
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Verlauf (CSV)", "Verlauf (JSON)", "Protokoll für den Datenschutz (CSV)"} <= set(labels)
+    protocol = at.dataframe[1].value
+    assert protocol["Anzahl"].sum() == 1 and "Hallo" not in protocol.to_csv()
