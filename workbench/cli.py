@@ -11,15 +11,13 @@ import argparse
 import json
 import logging
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 from workbench.config import Settings, load_settings
 from workbench.errors import PolicyRefused, PrivacyRefused, WorkbenchError
-from workbench.gateway import ChatRequest, Gateway
-from workbench.history import default_data_dir, open_run_log
+from workbench.gateway import ChatRequest, Gateway, logged_gateway
 from workbench.policy import DEFAULT_SCHUTZSTUFE, OPTION_PSEUDONYMIZE
 from workbench.privacy import recommend_schutzstufe, scan, summarize
 
@@ -103,11 +101,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     settings = load_settings()
     _report_config(settings)
-    try:
-        run_log = open_run_log(default_data_dir(settings.env), settings.store_texts)
-    except (OSError, sqlite3.Error):
-        run_log = None
-    gateway = Gateway(settings, run_log=run_log, session="cli")
+    gateway = logged_gateway(settings, session="cli")
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
     if not prompt.strip():
         _err('Bitte geben Sie eine Frage an, z. B. workbench ask "Was ist ein Bürgerhaushalt?"')
@@ -173,11 +167,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     _report_config(settings)
-    try:
-        run_log = open_run_log(default_data_dir(settings.env), settings.store_texts)
-    except (OSError, sqlite3.Error):
-        run_log = None
-    gateway = Gateway(settings, run_log=run_log, session="cli")
+    gateway = logged_gateway(settings, session="cli")
     usable = [o.endpoint for o in gateway.options(args.schutzstufe) if o.usable]
     if not usable:
         _err(f"Auf Schutzstufe {args.schutzstufe} ist kein KI-Dienst nutzbar. Siehe `workbench status`.")

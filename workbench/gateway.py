@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from workbench.backends import ModelInfo, PullProgress, ToolCall, Usage, create_backend
 from workbench.config import Endpoint, Settings
 from workbench.errors import PolicyRefused, PrivacyRefused, StreamInterrupted, WorkbenchError
-from workbench.history import RunLog, RunRecord
+from workbench.history import RunLog, RunRecord, default_data_dir, open_run_log
 from workbench.policy import (
     OPTION_PSEUDONYMIZE,
     Decision,
@@ -472,3 +472,13 @@ class Gateway:
         """Download a model; the policy check happens now, the download while iterating."""
         endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "pull")
         return self._backend(endpoint).pull(model)
+
+
+def logged_gateway(settings: Settings, *, session: str, workshop: str | None = None) -> Gateway:
+    """A gateway that records into the installation's run log (WORKBENCH_DATA_DIR)."""
+    try:
+        run_log = open_run_log(default_data_dir(settings.env), settings.store_texts)
+    except (OSError, sqlite3.Error):
+        log.warning("run log unavailable: the data folder is not writable")
+        run_log = None  # the workbench still works, just without a record
+    return Gateway(settings, run_log=run_log, session=session, workshop=workshop)

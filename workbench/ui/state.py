@@ -7,7 +7,6 @@ endpoint the policy allows.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
@@ -15,8 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from workbench.config import Endpoint, Settings, load_settings
-from workbench.gateway import EndpointStatus, Gateway
-from workbench.history import default_data_dir, open_run_log
+from workbench.gateway import EndpointStatus, Gateway, logged_gateway
 from workbench.policy import DEFAULT_SCHUTZSTUFE, Schutzstufe, parse_schutzstufe
 
 KEY_SCHUTZSTUFE = "schutzstufe"
@@ -33,13 +31,8 @@ def settings() -> Settings:
 
 def gateway() -> Gateway:
     """The gateway for this run, recording into the shared run log under this session's id."""
-    current = settings()
     session = st.session_state.setdefault("_session_id", uuid.uuid4().hex[:12])
-    try:
-        run_log = open_run_log(default_data_dir(current.env), current.store_texts)
-    except (OSError, sqlite3.Error):
-        run_log = None  # no writable data folder: the workbench still works, without a log
-    return Gateway(current, run_log=run_log, session=session, workshop=st.session_state.get(KEY_WORKSHOP))
+    return logged_gateway(settings(), session=session, workshop=st.session_state.get(KEY_WORKSHOP))
 
 
 def model_key(endpoint_id: str) -> str:
