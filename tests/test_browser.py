@@ -44,6 +44,26 @@ def _require_chromium() -> None:
     pytest.skip(message)
 
 
+@pytest.fixture
+def browser():
+    """Headless Chromium for one test; screenshots go to test-artifacts/."""
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _page(browser, height: int):
+    """A page in a browser context of its own: its own cookies, so its own Streamlit session."""
+    return browser.new_page(viewport={"width": 1400, "height": height}, locale="de-DE")
+
+
 def _wait_idle(page) -> None:
     """Wait until Streamlit has finished the current script run (stale elements stay visible meanwhile)."""
     from playwright.sync_api import expect
@@ -103,55 +123,46 @@ def running_app(workbench_env, tmp_path):
     assert "Traceback" not in server_log, server_log
 
 
-def test_chat_at_schutzstufe_2_in_chromium(running_app, fake_ollama, fake_openai):
-    _require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_chat_at_schutzstufe_2_in_chromium(running_app, browser, fake_ollama, fake_openai):
+    from playwright.sync_api import expect
 
     answer = "Der Neujahrsempfang beginnt mit einer kurzen Begrüßung durch die Landrätin."
     fake_ollama.chunk_delay = 0.05
     fake_ollama.replies.append(Reply(text=answer))
-    ARTIFACTS.mkdir(exist_ok=True)
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="de-DE")
-        try:
-            page.goto(running_app)
-            expect(page.get_by_role("heading", name="Die Schutzstufen")).to_be_visible(timeout=30_000)
-            sidebar = page.get_by_test_id("stSidebar")
-            expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible(timeout=15_000)
-            assert fake_openai.requests == []  # a new session starts at Schutzstufe 2
+    page = _page(browser, 1000)
+    page.goto(running_app)
+    expect(page.get_by_role("heading", name="Die Schutzstufen")).to_be_visible(timeout=30_000)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible(timeout=15_000)
+    assert fake_openai.requests == []  # a new session starts at Schutzstufe 2
 
-            # Switch to 1 and back to 2: the public API becomes selectable, then locked again.
-            sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
-            _wait_idle(page)
-            expect(sidebar.get_by_text("Nicht verfügbar:")).to_have_count(0, timeout=15_000)
-            sidebar.get_by_text("Schutzstufe 2 – mit Personenbezug").click()
-            _wait_idle(page)
-            expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible(timeout=15_000)
-            expect(sidebar.get_by_text("ist ein öffentlicher Dienst").first).to_be_visible()
-            seen_at_stufe_1 = len(fake_openai.requests)  # status checks while Schutzstufe 1 was chosen
+    # Switch to 1 and back to 2: the public API becomes selectable, then locked again.
+    sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
+    _wait_idle(page)
+    expect(sidebar.get_by_text("Nicht verfügbar:")).to_have_count(0, timeout=15_000)
+    sidebar.get_by_text("Schutzstufe 2 – mit Personenbezug").click()
+    _wait_idle(page)
+    expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible(timeout=15_000)
+    expect(sidebar.get_by_text("ist ein öffentlicher Dienst").first).to_be_visible()
+    seen_at_stufe_1 = len(fake_openai.requests)  # status checks while Schutzstufe 1 was chosen
 
-            sidebar.get_by_role("link", name="Freier Chat").click()
-            expect(page.get_by_role("heading", name="Freier Chat")).to_be_visible(timeout=15_000)
-            chat_box = page.get_by_placeholder("Ihre Frage oder Aufgabe …")
-            chat_box.fill("Plane einen Neujahrsempfang für 250 Gäste.")
-            chat_box.press("Enter")
+    sidebar.get_by_role("link", name="Freier Chat").click()
+    expect(page.get_by_role("heading", name="Freier Chat")).to_be_visible(timeout=15_000)
+    chat_box = page.get_by_placeholder("Ihre Frage oder Aufgabe …")
+    chat_box.fill("Plane einen Neujahrsempfang für 250 Gäste.")
+    chat_box.press("Enter")
 
-            expect(page.get_by_text(answer)).to_be_visible(timeout=30_000)
-            notice = page.get_by_text("Transparenzhinweis:").first
-            expect(notice).to_be_visible(timeout=15_000)
-            notice_text = page.locator(
-                "[data-testid=stCaptionContainer]", has_text="Transparenzhinweis"
-            ).first
-            expect(notice_text).to_contain_text("Schutzstufe 2")
-            expect(notice_text).to_contain_text("Lokales Ollama")
-            expect(notice_text).to_contain_text("Letztverantwortung")
-            expect(page.get_by_role("button", name="Gespräch (Markdown)")).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "chat-schutzstufe-2.png"), full_page=True)
-            expect(page.get_by_text("Traceback")).to_have_count(0)
-        finally:
-            browser.close()
+    expect(page.get_by_text(answer)).to_be_visible(timeout=30_000)
+    notice = page.get_by_text("Transparenzhinweis:").first
+    expect(notice).to_be_visible(timeout=15_000)
+    notice_text = page.locator("[data-testid=stCaptionContainer]", has_text="Transparenzhinweis").first
+    expect(notice_text).to_contain_text("Schutzstufe 2")
+    expect(notice_text).to_contain_text("Lokales Ollama")
+    expect(notice_text).to_contain_text("Letztverantwortung")
+    expect(page.get_by_role("button", name="Gespräch (Markdown)")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "chat-schutzstufe-2.png"), full_page=True)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
 
     sent = fake_ollama.chat_requests
     assert len(sent) == 1
@@ -161,136 +172,110 @@ def test_chat_at_schutzstufe_2_in_chromium(running_app, fake_ollama, fake_openai
     assert fake_openai.chat_requests == []
 
 
-def test_privacy_check_and_held_back_chat_in_chromium(running_app, fake_ollama, fake_openai):
-    _require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_privacy_check_and_held_back_chat_in_chromium(running_app, browser, fake_ollama, fake_openai):
+    from playwright.sync_api import expect
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1400}, locale="de-DE")
-        try:
-            page.goto(running_app)
-            sidebar = page.get_by_test_id("stSidebar")
-            sidebar.get_by_role("link", name="Datenschutz-Check").click()
-            expect(page.get_by_role("heading", name="Datenschutz-Check")).to_be_visible(timeout=30_000)
-            page.get_by_role("button", name="Beispieltext laden").click()
-            _wait_idle(page)
-            expect(page.get_by_test_id("stAlert").filter(has_text="Empfehlung:")).to_contain_text(
-                "Schutzstufe 2"
-            )
-            highlighted = page.locator("mark", has_text="DE89 3704 0044 0532 0130 00")
-            expect(highlighted).to_contain_text("IBAN (Bankverbindung)")
-            expect(page.get_by_text("[IBAN_1]").first).to_be_visible()
-            expect(page.get_by_text("Berechnet ohne KI").first).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "datenschutz-check.png"), full_page=True)
-            assert fake_ollama.chat_requests == [] and fake_openai.requests == []  # the check sends nothing
+    page = _page(browser, 1400)
+    page.goto(running_app)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("link", name="Datenschutz-Check").click()
+    expect(page.get_by_role("heading", name="Datenschutz-Check")).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Beispieltext laden").click()
+    _wait_idle(page)
+    expect(page.get_by_test_id("stAlert").filter(has_text="Empfehlung:")).to_contain_text("Schutzstufe 2")
+    highlighted = page.locator("mark", has_text="DE89 3704 0044 0532 0130 00")
+    expect(highlighted).to_contain_text("IBAN (Bankverbindung)")
+    expect(page.get_by_text("[IBAN_1]").first).to_be_visible()
+    expect(page.get_by_text("Berechnet ohne KI").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "datenschutz-check.png"), full_page=True)
+    assert fake_ollama.chat_requests == [] and fake_openai.requests == []  # the check sends nothing
 
-            # Schutzstufe 1 with the public API: an IBAN in the chat is held back, nothing is sent.
-            sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
-            _wait_idle(page)
-            sidebar.get_by_test_id("stSelectbox").first.click()
-            page.get_by_role("option", name="OpenAI (öffentliche API) (öffentlicher Dienst)").click()
-            _wait_idle(page)
-            sidebar.get_by_role("link", name="Freier Chat").click()
-            chat_box = page.get_by_placeholder("Ihre Frage oder Aufgabe …")
-            expect(chat_box).to_be_visible(timeout=15_000)
-            chat_box.fill("Bitte überweisen Sie an DE89 3704 0044 0532 0130 00.")
-            chat_box.press("Enter")
-            expect(page.get_by_text("Personenbezogene Daten gefunden").first).to_be_visible(timeout=15_000)
-            expect(
-                page.get_by_role("button", name="Auf Schutzstufe 2 wechseln und lokal senden")
-            ).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "chat-zurueckgehalten.png"), full_page=True)
-            assert fake_openai.chat_requests == []
+    # Schutzstufe 1 with the public API: an IBAN in the chat is held back, nothing is sent.
+    sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
+    _wait_idle(page)
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="OpenAI (öffentliche API) (öffentlicher Dienst)").click()
+    _wait_idle(page)
+    sidebar.get_by_role("link", name="Freier Chat").click()
+    chat_box = page.get_by_placeholder("Ihre Frage oder Aufgabe …")
+    expect(chat_box).to_be_visible(timeout=15_000)
+    chat_box.fill("Bitte überweisen Sie an DE89 3704 0044 0532 0130 00.")
+    chat_box.press("Enter")
+    expect(page.get_by_text("Personenbezogene Daten gefunden").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("button", name="Auf Schutzstufe 2 wechseln und lokal senden")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "chat-zurueckgehalten.png"), full_page=True)
+    assert fake_openai.chat_requests == []
 
-            page.get_by_role("button", name="Auf Schutzstufe 2 wechseln und lokal senden").click()
-            expect(page.get_by_text("Dies ist eine Testantwort der Fake-Instanz.").first).to_be_visible(
-                timeout=30_000
-            )
-            expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible()
-        finally:
-            browser.close()
+    page.get_by_role("button", name="Auf Schutzstufe 2 wechseln und lokal senden").click()
+    expect(page.get_by_text("Dies ist eine Testantwort der Fake-Instanz.").first).to_be_visible(
+        timeout=30_000
+    )
+    expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible()
     assert fake_openai.chat_requests == []
     assert "DE89 3704" in fake_ollama.chat_requests[-1].body["messages"][-1]["content"]
 
 
-def test_neujahrsempfang_end_to_end_in_chromium(running_app, fake_ollama, fake_openai):
-    _require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_neujahrsempfang_end_to_end_in_chromium(running_app, browser, fake_ollama, fake_openai):
+    from playwright.sync_api import expect
 
     from tests.test_plan import GOOD, plan_json
 
     too_long = [*GOOD[:2], (40, 35, "Musikalischer Ausklang", "Live-Musik", ["Musiker"], "singt mit")]
     fake_ollama.chunk_delay = 0.01
     fake_ollama.replies.extend([Reply(text=plan_json(*too_long)), Reply(text=plan_json(*GOOD))])
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1600}, locale="de-DE")
-        try:
-            page.goto(running_app)
-            page.locator('a[href*="id=neujahrsempfang"]').first.click()
-            expect(page.get_by_role("heading", name="Neujahrsempfang planen")).to_be_visible(timeout=30_000)
-            page.get_by_text("Vorschau: Das wird an das Modell gesendet").click()
-            expect(page.get_by_text("Landrätin").first).to_be_visible()
-            page.get_by_role("button", name="An das Modell senden").click()
-            expect(page.get_by_text("Der Plan dauert 75 statt 60 Minuten.")).to_be_visible(timeout=30_000)
-            page.screenshot(path=str(ARTIFACTS / "neujahrsempfang-fehler.png"), full_page=True)
-            page.get_by_role("button", name="Plan korrigieren lassen").click()
-            expect(page.get_by_text("Der Plan erfüllt alle Vorgaben")).to_be_visible(timeout=30_000)
-            expect(page.locator(".js-plotly-plot").first).to_be_visible()
-            expect(page.get_by_text("Transparenzhinweis:").first).to_be_visible()
-            for label in ("Ablaufplan (Markdown)", "Ablaufplan (Word)", "Ablaufplan (CSV)"):
-                expect(page.get_by_role("button", name=label)).to_be_visible()
-            with page.expect_download() as download_info:
-                page.get_by_role("button", name="Ablaufplan (Markdown)").click()
-            content = download_info.value.path().read_text(encoding="utf-8")
-            page.screenshot(path=str(ARTIFACTS / "neujahrsempfang-plan.png"), full_page=True)
-        finally:
-            browser.close()
+    page = _page(browser, 1600)
+    page.goto(running_app)
+    page.locator('a[href*="id=neujahrsempfang"]').first.click()
+    expect(page.get_by_role("heading", name="Neujahrsempfang planen")).to_be_visible(timeout=30_000)
+    page.get_by_text("Vorschau: Das wird an das Modell gesendet").click()
+    expect(page.get_by_text("Landrätin").first).to_be_visible()
+    page.get_by_role("button", name="An das Modell senden").click()
+    expect(page.get_by_text("Der Plan dauert 75 statt 60 Minuten.")).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "neujahrsempfang-fehler.png"), full_page=True)
+    page.get_by_role("button", name="Plan korrigieren lassen").click()
+    expect(page.get_by_text("Der Plan erfüllt alle Vorgaben")).to_be_visible(timeout=30_000)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.get_by_text("Transparenzhinweis:").first).to_be_visible()
+    for label in ("Ablaufplan (Markdown)", "Ablaufplan (Word)", "Ablaufplan (CSV)"):
+        expect(page.get_by_role("button", name=label)).to_be_visible()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Ablaufplan (Markdown)").click()
+    content = download_info.value.path().read_text(encoding="utf-8")
+    page.screenshot(path=str(ARTIFACTS / "neujahrsempfang-plan.png"), full_page=True)
     assert "ai_generated: true" in content and "Transparenzhinweis" in content
     assert "Zukunftstalk" in content
     assert len(fake_ollama.chat_requests) == 2
     assert fake_openai.requests == []
 
 
-def test_sponsor_page_in_chromium(running_app, fake_ollama, fake_openai):
-    _require_chromium()
+def test_sponsor_page_in_chromium(running_app, browser, fake_ollama, fake_openai):
     import json
 
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     fake_ollama.replies.append(Reply(text=json.dumps({"unternehmen": ["Stadtbäckerei Krumme GmbH"]})))
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 3000}, locale="de-DE")
-        try:
-            page.goto(running_app)
-            page.get_by_test_id("stSidebar").get_by_role("link", name="Sponsorenabgleich").click()
-            expect(page.get_by_role("heading", name="Sponsorenabgleich").or_(
-                page.get_by_role("heading", name="Sponsorenliste abgleichen"))).to_be_visible(timeout=30_000)  # fmt: skip
-            page.get_by_role("button", name="Beispieldaten der Musterstadt verwenden").click()
-            page.get_by_role("button", name="Abgleich starten").click()
-            expect(page.get_by_text("Unternehmen ohne Sponsoring")).to_be_visible(timeout=30_000)
-            expect(page.get_by_role("tab", name="Noch keine Sponsoren")).to_be_visible()
-            expect(page.locator(".js-plotly-plot").first).to_be_visible()
-            expect(page.get_by_text("Berechnet ohne KI").first).to_be_visible()
-            page.get_by_role("button", name="Dieselbe Frage an die KI stellen").click()
-            expect(page.get_by_text("übersehen", exact=True)).to_be_visible(timeout=30_000)
-            expect(page.get_by_text("Stadtbäckerei Krumme GmbH")).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "sponsoren.png"), full_page=True)
-            expect(page.get_by_text("Traceback")).to_have_count(0)
-        finally:
-            browser.close()
+    page = _page(browser, 3000)
+    page.goto(running_app)
+    page.get_by_test_id("stSidebar").get_by_role("link", name="Sponsorenabgleich").click()
+    expect(page.get_by_role("heading", name="Sponsorenabgleich").or_(
+        page.get_by_role("heading", name="Sponsorenliste abgleichen"))).to_be_visible(timeout=30_000)  # fmt: skip
+    page.get_by_role("button", name="Beispieldaten der Musterstadt verwenden").click()
+    page.get_by_role("button", name="Abgleich starten").click()
+    expect(page.get_by_text("Unternehmen ohne Sponsoring")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("tab", name="Noch keine Sponsoren")).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.get_by_text("Berechnet ohne KI").first).to_be_visible()
+    page.get_by_role("button", name="Dieselbe Frage an die KI stellen").click()
+    expect(page.get_by_text("übersehen", exact=True)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Stadtbäckerei Krumme GmbH")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "sponsoren.png"), full_page=True)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
     assert len(fake_ollama.chat_requests) == 1
     assert fake_openai.requests == []
 
 
-def test_agent_four_steps_in_chromium(running_app, fake_ollama, fake_openai):
-    _require_chromium()
-    from playwright.sync_api import expect, sync_playwright
+def test_agent_four_steps_in_chromium(running_app, browser, fake_ollama, fake_openai):
+    from playwright.sync_api import expect
 
     fake_ollama.replies.extend(
         [
@@ -302,68 +287,61 @@ def test_agent_four_steps_in_chromium(running_app, fake_ollama, fake_openai):
             Reply(text="Schritt vier erledigt: Empfehlungen."),
         ]
     )
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 3200}, locale="de-DE")
-        try:
-            page.goto(running_app)
-            page.get_by_test_id("stSidebar").get_by_role("link", name="KI-Agent: Abfalltouren").click()
-            page.get_by_role("button", name="Beispieldaten der Musterstadt verwenden").click()
-            expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible(
-                timeout=30_000
-            )
-            for number, text in enumerate(
-                [
-                    "Schritt eins erledigt",
-                    "Schritt zwei erledigt",
-                    "Schritt drei erledigt",
-                    "Schritt vier erledigt",
-                ],
-                start=1,
-            ):
-                label = "Agent starten" if number == 1 else "Weiter"
-                page.get_by_role("button", name=f"{label}: Schritt {number} ausführen").click()
-                expect(page.get_by_text(text).first).to_be_visible(timeout=30_000)
-                if number < 4:  # the next step waits for the person
-                    expect(
-                        page.get_by_role("button", name=f"Weiter: Schritt {number + 1} ausführen")
-                    ).to_be_visible()
-            expect(page.get_by_text("daten_zusammenfuehren").first).to_be_visible()
-            expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=15_000)
-            expect(page.get_by_text("Transparenzhinweis:").first).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "agent.png"), full_page=True)
-            page.locator(".js-plotly-plot").nth(2).screenshot(path=str(ARTIFACTS / "agent-karte.png"))
-            expect(page.get_by_text("Traceback")).to_have_count(0)
+    page = _page(browser, 3200)
+    page.goto(running_app)
+    page.get_by_test_id("stSidebar").get_by_role("link", name="KI-Agent: Abfalltouren").click()
+    page.get_by_role("button", name="Beispieldaten der Musterstadt verwenden").click()
+    expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible(
+        timeout=30_000
+    )
+    for number, text in enumerate(
+        [
+            "Schritt eins erledigt",
+            "Schritt zwei erledigt",
+            "Schritt drei erledigt",
+            "Schritt vier erledigt",
+        ],
+        start=1,
+    ):
+        label = "Agent starten" if number == 1 else "Weiter"
+        page.get_by_role("button", name=f"{label}: Schritt {number} ausführen").click()
+        expect(page.get_by_text(text).first).to_be_visible(timeout=30_000)
+        if number < 4:  # the next step waits for the person
+            expect(page.get_by_role("button", name=f"Weiter: Schritt {number + 1} ausführen")).to_be_visible()
+    expect(page.get_by_text("daten_zusammenfuehren").first).to_be_visible()
+    expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=15_000)
+    expect(page.get_by_text("Transparenzhinweis:").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "agent.png"), full_page=True)
+    page.locator(".js-plotly-plot").nth(2).screenshot(path=str(ARTIFACTS / "agent-karte.png"))
+    expect(page.get_by_text("Traceback")).to_have_count(0)
 
-            # the same four steps in guided mode: the workbench calls the tools, the model comments
-            _wait_idle(page)
-            page.get_by_role("button", name="Neu beginnen").click()
-            expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible(
-                timeout=20_000
-            )
-            page.get_by_test_id("stRadio").get_by_text("Geführter Modus", exact=True).click()
-            _wait_idle(page)
-            fake_ollama.replies.extend([Reply(text=f"Geführt {n}.") for n in range(1, 5)])
-            for number in range(1, 5):
-                label = "Agent starten" if number == 1 else "Weiter"
-                page.get_by_role("button", name=f"{label}: Schritt {number} ausführen").click()
-                expect(page.get_by_text(f"Geführt {number}.").first).to_be_visible(timeout=30_000)
-            expect(page.get_by_text("geführter Modus").first).to_be_visible()
-            page.screenshot(path=str(ARTIFACTS / "agent-gefuehrt.png"), full_page=True)
-        finally:
-            browser.close()
+    # the same four steps in guided mode: the workbench calls the tools, the model comments
+    _wait_idle(page)
+    page.get_by_role("button", name="Neu beginnen").click()
+    expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible(
+        timeout=20_000
+    )
+    page.get_by_test_id("stRadio").get_by_text("Geführter Modus", exact=True).click()
+    _wait_idle(page)
+    fake_ollama.replies.extend([Reply(text=f"Geführt {n}.") for n in range(1, 5)])
+    for number in range(1, 5):
+        label = "Agent starten" if number == 1 else "Weiter"
+        page.get_by_role("button", name=f"{label}: Schritt {number} ausführen").click()
+        expect(page.get_by_text(f"Geführt {number}.").first).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("geführter Modus").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "agent-gefuehrt.png"), full_page=True)
     assert len(fake_ollama.chat_requests) == 10
     assert not any(r.body.get("tools") for r in fake_ollama.chat_requests[6:])
     assert fake_openai.requests == []
 
 
-def test_workshop_comparison_and_evaluation_in_chromium(running_app, fake_ollama, fake_openai, workbench_env):
+def test_workshop_comparison_and_evaluation_in_chromium(
+    running_app, browser, fake_ollama, fake_openai, workbench_env
+):
     """A trainer and two participants in separate browser sessions; ratings show up in the evaluation."""
-    _require_chromium()
     from pathlib import Path
 
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     from workbench.history import RunLog
 
@@ -371,48 +349,38 @@ def test_workshop_comparison_and_evaluation_in_chromium(running_app, fake_ollama
     code = log.create_workshop("KI-Werkstatt Bürgerbüro", ["neujahrsempfang"])
     for server in (fake_ollama, fake_openai):
         server.chunk_delay = 0.02
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for number, rating in ((1, "A besser"), (2, "B besser")):
-                page = browser.new_context(
-                    viewport={"width": 1400, "height": 1800}, locale="de-DE"
-                ).new_page()
-                page.goto(running_app)
-                sidebar = page.get_by_test_id("stSidebar")
-                sidebar.get_by_role("link", name="Workshop", exact=True).click()
-                page.get_by_label("Code").fill(code.lower())
-                page.get_by_role("button", name="Beitreten").click()
-                expect(page.get_by_text("Sie nehmen am Workshop").first).to_be_visible(timeout=20_000)
-                sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
-                _wait_idle(page)
-                sidebar.get_by_role("link", name="Vergleich lokal – öffentlich").click()
-                box = page.get_by_label("Text an beide Modelle")
-                box.fill(f"Drei Ideen für ein Stadtfest ({number})")
-                box.press("Control+Enter")  # a text area reports its value on blur or Ctrl+Enter
-                _wait_idle(page)
-                page.get_by_role("button", name="Beide Modelle fragen").click()
-                expect(page.get_by_text("Daten verlassen die Organisation:").first).to_be_visible(
-                    timeout=30_000
-                )
-                page.get_by_test_id("stForm").get_by_text(rating, exact=True).click()
-                page.get_by_role("button", name="Bewertung speichern").click()
-                expect(page.get_by_text("gespeichert")).to_be_visible(timeout=20_000)
-                if number == 1:
-                    page.screenshot(path=str(ARTIFACTS / "vergleich.png"), full_page=True)
-                page.context.close()
-            trainer = browser.new_context(viewport={"width": 1400, "height": 1800}, locale="de-DE").new_page()
-            trainer.goto(running_app)
-            trainer.get_by_test_id("stSidebar").get_by_role("link", name="Auswertung").click()
-            expect(trainer.get_by_text("Teilnehmende Sitzungen")).to_be_visible(timeout=20_000)
-            metric = trainer.get_by_test_id("stMetric").filter(has_text="Teilnehmende Sitzungen")
-            expect(metric).to_contain_text("2")
-            expect(trainer.get_by_test_id("stMetric").filter(has_text="Bewertungen")).to_contain_text("4")
-            expect(trainer.locator(".js-plotly-plot")).to_have_count(2, timeout=15_000)
-            trainer.screenshot(path=str(ARTIFACTS / "auswertung.png"), full_page=True)
-        finally:
-            browser.close()
+    for number, rating in ((1, "A besser"), (2, "B besser")):
+        page = _page(browser, 1800)
+        page.goto(running_app)
+        sidebar = page.get_by_test_id("stSidebar")
+        sidebar.get_by_role("link", name="Workshop", exact=True).click()
+        page.get_by_label("Code").fill(code.lower())
+        page.get_by_role("button", name="Beitreten").click()
+        expect(page.get_by_text("Sie nehmen am Workshop").first).to_be_visible(timeout=20_000)
+        sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
+        _wait_idle(page)
+        sidebar.get_by_role("link", name="Vergleich lokal – öffentlich").click()
+        box = page.get_by_label("Text an beide Modelle")
+        box.fill(f"Drei Ideen für ein Stadtfest ({number})")
+        box.press("Control+Enter")  # a text area reports its value on blur or Ctrl+Enter
+        _wait_idle(page)
+        page.get_by_role("button", name="Beide Modelle fragen").click()
+        expect(page.get_by_text("Daten verlassen die Organisation:").first).to_be_visible(timeout=30_000)
+        page.get_by_test_id("stForm").get_by_text(rating, exact=True).click()
+        page.get_by_role("button", name="Bewertung speichern").click()
+        expect(page.get_by_text("gespeichert")).to_be_visible(timeout=20_000)
+        if number == 1:
+            page.screenshot(path=str(ARTIFACTS / "vergleich.png"), full_page=True)
+        page.context.close()
+    trainer = _page(browser, 1800)
+    trainer.goto(running_app)
+    trainer.get_by_test_id("stSidebar").get_by_role("link", name="Auswertung").click()
+    expect(trainer.get_by_text("Teilnehmende Sitzungen")).to_be_visible(timeout=20_000)
+    metric = trainer.get_by_test_id("stMetric").filter(has_text="Teilnehmende Sitzungen")
+    expect(metric).to_contain_text("2")
+    expect(trainer.get_by_test_id("stMetric").filter(has_text="Bewertungen")).to_contain_text("4")
+    expect(trainer.locator(".js-plotly-plot")).to_have_count(2, timeout=15_000)
+    trainer.screenshot(path=str(ARTIFACTS / "auswertung.png"), full_page=True)
     runs = log.runs(workshop=code)
     assert runs["session"].nunique() == 2
     assert sorted(runs["rating"].dropna()) == ["besser", "besser", "schlechter", "schlechter"]
