@@ -19,8 +19,7 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz import fuzz, process  # noqa: E402
 
 from sample_data.sponsors import generate  # noqa: E402
-from tests.matching_eval import score  # noqa: E402
-from workbench.matching import match_sponsors  # noqa: E402
+from tests.matching_eval import match_generated, score  # noqa: E402
 
 
 def main() -> None:
@@ -36,14 +35,7 @@ def main() -> None:
     )
 
     start = time.perf_counter()
-    result = match_sponsors(
-        sponsors,
-        companies,
-        sponsor_name="Sponsor",
-        company_name="Firmenname",
-        sponsor_city="Ort",
-        company_city="Ort",
-    )
+    result = match_generated(sponsors, companies)
     elapsed = time.perf_counter() - start
     pairs = len(companies) * len(sponsors)
     print(

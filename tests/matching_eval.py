@@ -9,7 +9,23 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.matching import SURE, UNSURE
+from workbench.matching import SURE, UNSURE, match_sponsors
+
+
+def match_generated(sponsors: pd.DataFrame, companies: pd.DataFrame) -> pd.DataFrame:
+    """Match data from `sample_data.sponsors.generate` by its column names, name and town."""
+    return match_sponsors(
+        sponsors,
+        companies,
+        sponsor_name="Sponsor",
+        company_name="Firmenname",
+        sponsor_city="Ort",
+        company_city="Ort",
+    )
+
+
+def _expected(truth: pd.DataFrame) -> dict:
+    return dict(zip(truth["sponsor_index"], truth["company_index"], strict=True))
 
 
 def _same(expected: object, got: object) -> bool:
@@ -17,7 +33,7 @@ def _same(expected: object, got: object) -> bool:
 
 
 def score(result: pd.DataFrame, truth: pd.DataFrame) -> tuple[float, float]:
-    expected = dict(zip(truth["sponsor_index"], truth["company_index"], strict=True))
+    expected = _expected(truth)
     proposed = result[result["status"].isin([SURE, UNSURE])]
     pairs = zip(proposed["sponsor_index"], proposed["company_index"], strict=True)
     right = sum(1 for sponsor, company in pairs if _same(expected.get(sponsor), company))
@@ -30,7 +46,7 @@ def score(result: pd.DataFrame, truth: pd.DataFrame) -> tuple[float, float]:
 def mistakes(
     result: pd.DataFrame, truth: pd.DataFrame, sponsors: pd.DataFrame, companies: pd.DataFrame
 ) -> list[str]:
-    expected = dict(zip(truth["sponsor_index"], truth["company_index"], strict=True))
+    expected = _expected(truth)
     lines = []
     for _, row in result.iterrows():
         want = expected.get(row["sponsor_index"])
