@@ -47,7 +47,7 @@ for option in gw.options(level):
         if status.error:
             components.show_error(status.error)
             continue
-        st.success(f"Erreichbar: {status.version}", icon=":material/check_circle:")
+        st.success(f"Erreichbar: {status.summary}", icon=":material/check_circle:")
         if status.models:
             frame = pd.DataFrame(
                 {

@@ -111,6 +111,8 @@ def test_status(workbench_env, capsys, fake_openai, level, public_contacted):
     assert code == EXIT_OK
     assert "Lokales Ollama [ollama]" in out
     assert "llama3.2:latest" in out
+    assert ", 2 Modelle)" in out
+    assert ("OpenAI-kompatibel, 2 Modelle" in out) is public_contacted
     assert "API-Schlüssel: vorhanden" in out
     assert "sk-test" not in out
     assert bool(fake_openai.requests) is public_contacted

@@ -179,6 +179,15 @@ def test_status_lists_models_and_version(gateway, fake_ollama, fake_openai):
     public = gateway.status("openai", 1)
     assert public.reachable
     assert [m.name for m in public.models] == ["gpt-4o", "gpt-4o-mini"]
+    assert public.summary == "OpenAI-kompatibel, 2 Modelle"
+    assert [r.path for r in fake_openai.requests] == ["/v1/models"]  # the model list is fetched once
+
+
+def test_status_of_public_api_with_revoked_key(gateway, fake_openai):
+    fake_openai.fault = "unauthorized"
+    status = gateway.status("openai", 1)
+    assert status.checked and not status.reachable
+    assert "Schlüssel" in status.error.user_message + status.error.hint
 
 
 def test_status_of_unreachable_ollama(gateway, fake_ollama):

@@ -173,6 +173,7 @@ def test_models_page_lists_endpoints_and_models(workbench_env, fake_openai):
     no_exception(at)
     assert [s.value for s in at.subheader] == ["Lokales Ollama", "OpenAI (öffentliche API)"]
     assert "llama3.2:latest" in at.dataframe[0].value["Modell"].tolist()
+    assert "Erreichbar: Ollama" in texts(at.success) and ", 2 Modelle" in texts(at.success)
     assert "Schutzstufe 2" in texts(at.info)
     assert "vorhanden" in texts(at.markdown)
     assert "sk-test" not in texts(at.markdown)

@@ -92,7 +92,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             print(f"  Erreichbar:   nein – {status.error.user_message}")
             print(f"  Hinweis:      {status.error.hint}")
             continue
-        print(f"  Erreichbar:   ja ({status.version})")
+        print(f"  Erreichbar:   ja ({status.summary})")
         names = ", ".join(m.name for m in status.models) or "keine"
         print(f"  Modelle:      {names}")
     return EXIT_OK

@@ -300,6 +300,11 @@ class EndpointStatus:
     models: tuple[ModelInfo, ...] = ()
     error: WorkbenchError | None = None
 
+    @property
+    def summary(self) -> str:
+        """What the server is and how many models it offers, e.g. "Ollama 0.6.1, 2 Modelle"."""
+        return f"{self.version}, {len(self.models)} Modelle"
+
 
 class Gateway:
     """The only way to a model. Construct one per settings; it holds no connections between calls."""

@@ -94,7 +94,7 @@ class Backend(ABC):
 
     @abstractmethod
     def version(self) -> str:
-        """A short server description; raises when the endpoint cannot be reached."""
+        """A short server description; raises when the endpoint cannot be reached, if it asks it."""
 
     def broke_off(self) -> StreamInterrupted:
         """The connection dropped while the answer was streaming."""

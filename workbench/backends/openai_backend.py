@@ -172,8 +172,7 @@ class OpenAIBackend(Backend):
             raise self._map(exc) from exc
 
     def version(self) -> str:
-        count = len(self.list_models())
-        return f"OpenAI-kompatibel, {count} Modelle"
+        return "OpenAI-kompatibel"  # the protocol has no version call; list_models checks reachability
 
 
 def _tool_calls(parts: dict[int, dict]) -> tuple[ToolCall, ...]:
