@@ -1,6 +1,9 @@
 """Notices: the same fields in German text, Markdown front matter and JSON."""
 
 import json
+import os
+import subprocess
+import sys
 from datetime import datetime
 
 from workbench.config import Classification
@@ -132,3 +135,12 @@ def test_conversation_exports_keep_each_notice():
         None,
         "mistral",
     ]
+
+
+def test_berlin_time_without_a_system_zone_database(tmp_path):
+    """Where the operating system has no zone database, the declared tzdata package supplies Berlin time."""
+    code = "from workbench.transparency import now; print(now().tzinfo, now().utcoffset())"
+    env = {**os.environ, "PYTHONTZPATH": ""}  # hides /usr/share/zoneinfo from zoneinfo
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Europe/Berlin")

@@ -13,7 +13,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
+
+# zoneinfo falls back to this package for Europe/Berlin where the system has no zone database (Windows,
+# slim containers); imported so that the dependency is visible and its declaration is checked.
+import tzdata  # noqa: F401
 
 from workbench.config import Classification
 
@@ -94,9 +99,9 @@ class Notice:
     def markdown(self) -> str:
         return f"> **{self.title}:** {self.text()}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The machine-readable form; the same fields as the text."""
-        data: dict = {
+        data: dict[str, Any] = {
             "schema": SCHEMA,
             "ai_generated": self.ai_generated,
             "generator": TOOL_NAME,
@@ -160,13 +165,13 @@ def _yaml(value: object, indent: int = 0) -> list[str]:
     return lines
 
 
-def front_matter(data: dict) -> str:
+def front_matter(data: dict[str, Any]) -> str:
     return "---\n" + "\n".join(_yaml(data)) + "\n---\n"
 
 
 def export_markdown(content: str, notice: Notice, title: str = "") -> str:
     """Markdown with YAML front matter (machine-readable) and the notice under the text."""
-    meta = {"title": title} if title else {}
+    meta: dict[str, Any] = {"title": title} if title else {}
     meta["transparency"] = notice.to_dict()
     heading = f"# {title}\n\n" if title else ""
     return f"{front_matter(meta)}\n{heading}{content.rstrip()}\n\n---\n\n{notice.markdown()}\n"
@@ -220,7 +225,7 @@ def export_conversation_text(turns: Sequence[Turn], title: str = "Gespräch") ->
 def export_conversation_json(turns: Sequence[Turn], title: str = "Gespräch") -> str:
     messages = []
     for turn in turns:
-        item: dict = {"role": turn.role, "content": turn.content}
+        item: dict[str, Any] = {"role": turn.role, "content": turn.content}
         if turn.notice:
             item["transparency"] = turn.notice.to_dict()
         messages.append(item)

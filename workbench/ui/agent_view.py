@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
+from tabulate import tabulate
 
 from workbench.agent import StepResult, result_frame
 from workbench.routes import RouteData, runs
@@ -145,7 +146,7 @@ def report_markdown(outcomes: list[StepResult], analysis: pd.DataFrame) -> str:
     parts += [
         "## Auffällige Touren (berechnet ohne KI)",
         "",
-        flagged.to_markdown(index=False) if len(flagged) else "Keine.",
+        tabulate(flagged.to_dict("records"), headers="keys", tablefmt="github") if len(flagged) else "Keine.",
         "",
     ]
     return "\n".join(parts)
