@@ -1,19 +1,60 @@
 #!/usr/bin/env bash
-# Installs the project with its test tools and runs the whole test suite, browser test included.
+# The whole check, in a virtual environment made new for this run: only what pyproject.toml declares is
+# installed, so nothing installed on the machine by hand can hide a missing dependency. Then the gates
+# (ruff, deptry, mypy) and every test, the headless-browser tests included. Arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+step() { printf '\n== %s\n' "$*"; }
+
+VENV="$(mktemp -d "${TMPDIR:-/tmp}/werkbank-test.XXXXXX")"
+trap 'rm -rf "$VENV"' EXIT
+trap 'exit 130' INT TERM  # so that the EXIT trap also cleans up after Ctrl+C or kill
+INSTALL_LOG="$VENV/install.log"
+
+step "Neue virtuelle Umgebung: $VENV"
+if ! python3 -m venv "$VENV/env" >"$INSTALL_LOG" 2>&1; then
+  cat "$INSTALL_LOG" >&2
+  echo "Die virtuelle Umgebung ließ sich nicht anlegen. Unter Debian/Ubuntu: sudo apt-get install python3-venv" >&2
+  exit 1
+fi
+PY="$VENV/env/bin/python"
+# Tests that start `workbench` or `streamlit` as commands find the fresh environment's copies first.
+export PATH="$VENV/env/bin:$PATH"
+
+step "Installiere die Werkbank mit ihren Testwerkzeugen (nur was pyproject.toml nennt)"
+if ! "$PY" -m pip install --disable-pip-version-check --upgrade pip >>"$INSTALL_LOG" 2>&1 ||
+  ! "$PY" -m pip install --disable-pip-version-check -e ".[test]" >>"$INSTALL_LOG" 2>&1; then
+  grep -v "is neither a file nor a directory" "$INSTALL_LOG" | tail -40 >&2
+  echo "Die Installation ist fehlgeschlagen (siehe oben). Ist der Paketindex erreichbar?" >&2
+  exit 1
+fi
+"$PY" -m pip list --disable-pip-version-check --format=freeze 2>/dev/null | grep -ciE '^[a-z0-9]' |
+  xargs printf '%s Pakete installiert\n'
 
 if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installiere Chromium (Debian-Paket) für den Browsertest …"
+    step "Installiere Chromium (Debian-Paket) für die Browsertests"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq chromium >/dev/null
   else
-    echo "Hinweis: Für den Browsertest fehlt Chromium. Installieren Sie es mit: sudo apt-get install chromium" >&2
+    echo "Hinweis: Für die Browsertests fehlt Chromium. Installieren Sie es mit: sudo apt-get install chromium" >&2
   fi
 fi
 
-python3 -m pytest "$@"
+step "ruff: Stil und Formatierung"
+"$PY" -m ruff check .
+"$PY" -m ruff format --check .
+
+step "deptry: deklarierte Abhängigkeiten"
+# Product code: every import declared, nothing only transitive, no test tool, nothing unused.
+"$PY" -m deptry .
+# Tests and benchmarks as well: nothing they import may be missing or only transitive.
+"$PY" -m deptry . --exclude '(^|/)(\.venv|venv|\.git|build|dist)(/|$)' --ignore DEP002,DEP004
+
+step "mypy: Typen in workbench/"
+"$PY" -m mypy
+
+step "pytest"
+"$PY" -m pytest "$@"
