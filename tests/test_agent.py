@@ -88,6 +88,17 @@ def test_capabilities_decide_the_mode(gateway, fake_ollama):
     assert not supports_tools(gateway, "ollama", "mistral", 2)
 
 
+def test_every_backend_answers_the_capability_question(gateway, fake_ollama, fake_openai):
+    """The interface declares `capabilities`: an OpenAI-compatible service has no capability query and
+    says "unknown" (guided mode) instead of failing; a refusal or an unreachable service does the same."""
+    assert gateway.capabilities("openai", None, 1) == frozenset()
+    assert not supports_tools(gateway, "openai", None, 1)
+    assert not supports_tools(gateway, "openai", None, 2)  # not allowed: never asked
+    fake_ollama.fault = "down"
+    assert not supports_tools(gateway, "ollama", "llama3.2", 2)
+    assert fake_openai.requests == []
+
+
 def test_stufe_1_sends_no_complaint_text_to_the_public_api(gateway, fake_openai):
     fake_openai.replies.extend([Reply(text=f"Kommentar {i}") for i in range(4)])
     data, history = build("beschwerden"), []

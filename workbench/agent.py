@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
+from workbench.errors import WorkbenchError
 from workbench.gateway import ChatRequest, Gateway, Result
 from workbench.routes import RouteData, analyze, attribute_complaints, runs
 
@@ -32,17 +34,17 @@ SYSTEM = (
 class Tool:
     name: str
     description: str
-    parameters: dict
-    run: Callable[[RouteData, dict], dict]
+    parameters: dict[str, Any]
+    run: Callable[[RouteData, dict[str, Any]], dict[str, Any]]
 
-    def definition(self) -> dict:
+    def definition(self) -> dict[str, Any]:
         return {
             "type": "function",
             "function": {"name": self.name, "description": self.description, "parameters": self.parameters},
         }
 
 
-def _merge(data: RouteData, args: dict) -> dict:
+def _merge(data: RouteData, args: dict[str, Any]) -> dict[str, Any]:
     table, findings = runs(data)
     return {
         "touren": len(data.tours),
@@ -57,7 +59,7 @@ def _merge(data: RouteData, args: dict) -> dict:
     }
 
 
-def _check_amounts(data: RouteData, args: dict) -> dict:
+def _check_amounts(data: RouteData, args: dict[str, Any]) -> dict[str, Any]:
     result = analyze(data)
     limit = args.get("mindestabweichung_prozent", 15)
     rows = result[result["abweichung_menge_pct"].abs() >= limit].sort_values(
@@ -79,7 +81,7 @@ def _check_amounts(data: RouteData, args: dict) -> dict:
     }
 
 
-def _anomalies(data: RouteData, args: dict) -> dict:
+def _anomalies(data: RouteData, args: dict[str, Any]) -> dict[str, Any]:
     result = analyze(data)
     flagged = (
         result[result["flagged"]]
@@ -94,7 +96,7 @@ def _anomalies(data: RouteData, args: dict) -> dict:
     }
 
 
-def _complaints(data: RouteData, args: dict) -> dict:
+def _complaints(data: RouteData, args: dict[str, Any]) -> dict[str, Any]:
     table, _ = runs(data)
     complaints, unattributed = attribute_complaints(data, table)
     attributed = complaints.dropna(subset=["tour_id"])
@@ -148,8 +150,8 @@ STEPS = (
 @dataclass
 class ToolRun:
     name: str
-    arguments: dict | str
-    result: dict | None = None
+    arguments: dict[str, Any] | str
+    result: dict[str, Any] | None = None
     error: str = ""
 
 
@@ -161,7 +163,7 @@ class StepResult:
     guided: bool = False
 
 
-def validate(name: str, arguments: dict | str) -> tuple[Tool | None, dict, str]:
+def validate(name: str, arguments: dict[str, Any] | str) -> tuple[Tool | None, dict[str, Any], str]:
     """The tool and cleaned arguments, or a German error; nothing runs before this passes."""
     tool = TOOLS.get(name)
     if tool is None:
@@ -198,9 +200,9 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def run_tool(data: RouteData, name: str, arguments: dict | str) -> ToolRun:
+def run_tool(data: RouteData, name: str, arguments: dict[str, Any] | str) -> ToolRun:
     tool, clean, error = validate(name, arguments)
-    if error:
+    if error or tool is None:  # validate() names no tool only together with an error
         return ToolRun(name, arguments, error=error)
     try:
         return ToolRun(name, clean, result=tool.run(data, clean))
@@ -209,9 +211,11 @@ def run_tool(data: RouteData, name: str, arguments: dict | str) -> ToolRun:
 
 
 def supports_tools(gateway: Gateway, endpoint_id: str, model: str | None, schutzstufe: object) -> bool:
+    """Whether the model says it can call tools. A service that cannot say, or cannot be asked (not
+    reachable, not allowed at this Schutzstufe), gets the guided mode, which needs nothing optional."""
     try:
         return "tools" in gateway.capabilities(endpoint_id, model, schutzstufe)
-    except Exception:  # unknown: guided mode is the safe choice
+    except WorkbenchError:
         return False
 
 
@@ -219,7 +223,7 @@ def run_step(
     gateway: Gateway,
     data: RouteData,
     step: Step,
-    history: list[dict],
+    history: list[dict[str, Any]],
     *,
     schutzstufe: object,
     endpoint_id: str,
@@ -233,7 +237,7 @@ def run_step(
         history.append({"role": "system", "content": SYSTEM})
     history.append({"role": "user", "content": step.instruction})
 
-    def ask(tools: list[dict] | None) -> Result:
+    def ask(tools: list[dict[str, Any]] | None) -> Result:
         request = ChatRequest(
             list(history), schutzstufe, endpoint_id, model, purpose=f"agent:schritt{step.number}",
             tools=tools, privacy_action=privacy_action,
@@ -282,13 +286,13 @@ def run_step(
         return outcome
 
     # guided mode: the workbench calls the tool, the model comments on its result
-    tool_run = run_tool(data, step.tool, {}) if step.tool else None
-    if tool_run:
-        outcome.tool_runs.append(tool_run)
+    guided_run = run_tool(data, step.tool, {}) if step.tool else None
+    if guided_run:
+        outcome.tool_runs.append(guided_run)
         history.append(
             {
                 "role": "user",
-                "content": f"Ergebnis des Werkzeugs „{step.tool}“:\n{_json(tool_run.result or tool_run.error)}",
+                "content": f"Ergebnis des Werkzeugs „{step.tool}“:\n{_json(guided_run.result or guided_run.error)}",
             }
         )
     outcome.comment = ask(None)

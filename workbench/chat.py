@@ -8,6 +8,7 @@ Schutzstufe 2 as well, even if the switch now says 1: the history never travels 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from workbench.gateway import ChatRequest, Result
 from workbench.policy import OPTION_PSEUDONYMIZE, Schutzstufe, parse_schutzstufe
@@ -53,7 +54,7 @@ class Conversation:
         model: str | None,
         privacy_action: str | None = None,
         *,
-        json_schema: dict | None = None,
+        json_schema: dict[str, Any] | None = None,
         purpose: str = "chat",
     ) -> ChatRequest:
         """The request for a new user turn (the turn itself is added by `add_user`)."""

@@ -13,9 +13,10 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from workbench.config import Settings, load_settings
+from workbench.config import Endpoint, Settings, load_settings
 from workbench.errors import PolicyRefused, PrivacyRefused, WorkbenchError
 from workbench.gateway import ChatRequest, Gateway, logged_gateway
 from workbench.policy import DEFAULT_SCHUTZSTUFE, OPTION_PSEUDONYMIZE
@@ -155,7 +156,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _side(spec: str | None, fallback) -> tuple[str, str | None]:
+def _side(spec: str | None, fallback: Endpoint) -> tuple[str, str | None]:
     if not spec:
         return fallback.id, None
     endpoint_id, _, model = spec.partition(":")
@@ -175,10 +176,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     public = next((e for e in usable if not e.is_local), usable[-1])
     sides = (_side(args.a, usable[0]), _side(args.b, public))
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
-    requests = tuple(
-        ChatRequest([{"role": "user", "content": prompt}], args.schutzstufe, e, m, purpose="cli.compare")
-        for e, m in sides
-    )
+
+    def request(endpoint_id: str, model: str | None) -> ChatRequest:
+        return ChatRequest(
+            [{"role": "user", "content": prompt}], args.schutzstufe, endpoint_id, model, purpose="cli.compare"
+        )
+
+    requests = (request(*sides[0]), request(*sides[1]))
     results = run_side_by_side(gateway, requests)
     code = EXIT_OK
     for name, (endpoint_id, _), side in zip("AB", sides, results, strict=True):
@@ -188,6 +192,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
             code = EXIT_REFUSED if isinstance(side.error, PolicyRefused) else EXIT_BACKEND
             continue
         result = side.result
+        if result is None:  # not expected: run_side_by_side ends every side with a result or an error
+            _err(f"{name}: Es liegt keine Antwort vor.")
+            code = EXIT_BACKEND
+            continue
         leaves = "nein" if result.endpoint.is_local else "ja"
         print(result.text)
         print()
@@ -291,8 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    command: Callable[[argparse.Namespace], int] = args.func
     try:
-        return args.func(args)
+        return command(args)
     except WorkbenchError as exc:
         _err(_format_error(exc))
         return EXIT_BACKEND

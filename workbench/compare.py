@@ -39,7 +39,7 @@ def run_side_by_side(
         except WorkbenchError as exc:
             side.error = exc
             responses.append(None)
-    chunks: queue.Queue = queue.Queue()
+    chunks: queue.Queue[tuple[int, str | None]] = queue.Queue()
 
     def drain(index: int, response: Response) -> None:
         try:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434"
@@ -273,7 +274,7 @@ def load_settings(env: Mapping[str, str] | None = None, path: Path | str | None 
     return settings
 
 
-def _apply_file(settings: Settings, data: dict, file: str) -> None:
+def _apply_file(settings: Settings, data: dict[str, Any], file: str) -> None:
     problems = settings.problems
 
     org = data.get("organisation", {})
@@ -403,7 +404,7 @@ def _apply_privacy(settings: Settings, privacy: object, file: str) -> None:
 
 
 def _parse_endpoint(
-    raw: dict,
+    raw: dict[str, Any],
     where: str,
     file: str,
     known: dict[str, Endpoint],
@@ -444,7 +445,7 @@ def _parse_endpoint(
         return endpoint_id, None
 
     base = known.get(endpoint_id)
-    values: dict = {}
+    values: dict[str, Any] = {}
 
     def text(key: str, required: bool) -> str | None:
         value = raw.get(key)

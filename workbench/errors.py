@@ -8,6 +8,12 @@ Backends translate client-library exceptions into these with ``raise ... from ex
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # type-only imports: policy and privacy must not be imported at run time here
+    from workbench.policy import Decision, PrivacyDecision
+    from workbench.privacy import MessageFinding
 
 
 class WorkbenchError(Exception):
@@ -34,7 +40,7 @@ class PolicyRefused(WorkbenchError):
 
     title = "Anfrage nicht gesendet"
 
-    def __init__(self, decision) -> None:
+    def __init__(self, decision: Decision | PrivacyDecision) -> None:
         super().__init__(decision.reason, decision.hint)
         self.decision = decision
 
@@ -44,7 +50,13 @@ class PrivacyRefused(PolicyRefused):
 
     title = "Personenbezogene Daten gefunden"
 
-    def __init__(self, decision, findings, counts: dict[str, int], description: str) -> None:
+    def __init__(
+        self,
+        decision: PrivacyDecision,
+        findings: Sequence[MessageFinding],
+        counts: dict[str, int],
+        description: str,
+    ) -> None:
         super().__init__(decision)
         self.user_message = f"{decision.reason} Gefunden: {description}."
         self.args = (self.user_message,)

@@ -50,6 +50,8 @@ def to_xlsx(frame: pd.DataFrame, notice: Notice, sheet: str = "Daten") -> bytes:
 
     workbook = Workbook()
     data = workbook.active
+    if data is None:  # a new Workbook always starts with one active worksheet
+        raise RuntimeError("openpyxl created a workbook without a worksheet")
     data.title = sheet[:31]
     safe = neutralized(frame)
     data.append([str(c) for c in safe.columns])

@@ -14,10 +14,12 @@ import os
 import secrets
 import sqlite3
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 import pandas as pd
 
@@ -138,7 +140,7 @@ class RunLog:
         return _Transaction(self._raw())
 
     @staticmethod
-    def migrate(connection) -> int:
+    def migrate(connection: _Transaction | sqlite3.Connection) -> int:
         """Apply the migrations not yet applied; returns the schema version."""
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
@@ -165,7 +167,10 @@ class RunLog:
                 "workshop) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 values,
             )
-            return int(cursor.lastrowid)
+            row_id = cursor.lastrowid
+            if row_id is None:  # sqlite3 sets it after every successful INSERT
+                raise sqlite3.DatabaseError("INSERT INTO runs returned no row id")
+            return row_id
 
     def rate(self, run_id: int, rating: str, comment: str = "") -> None:
         with self._connect() as db:
@@ -216,7 +221,7 @@ class RunLog:
             except sqlite3.IntegrityError:
                 continue  # the rare collision: draw again
 
-    def workshop(self, code: str) -> dict | None:
+    def workshop(self, code: str) -> dict[str, Any] | None:
         row = (
             self._raw()
             .execute(
@@ -229,9 +234,10 @@ class RunLog:
             return None
         return {"code": row[0], "name": row[1], "exercises": json.loads(row[2]), "created_at": row[3]}
 
-    def workshops(self) -> list[dict]:
+    def workshops(self) -> list[dict[str, Any]]:
         rows = self._raw().execute("SELECT code FROM workshops ORDER BY created_at DESC").fetchall()
-        return [self.workshop(code) for (code,) in rows]
+        # a workshop deleted between the two queries is left out
+        return [workshop for (code,) in rows if (workshop := self.workshop(code)) is not None]
 
     def reset_workshop(self, code: str) -> int:
         """Delete the workshop's runs (the workshop and its code stay); returns how many were removed."""
@@ -257,8 +263,10 @@ class _Transaction:
         self.connection.execute("BEGIN IMMEDIATE")
         return self
 
-    def execute(self, *args):
-        return self.connection.execute(*args)
+    def execute(self, sql: str, parameters: Sequence[object] | Mapping[str, object] = ()) -> sqlite3.Cursor:
+        return self.connection.execute(sql, parameters)
 
-    def __exit__(self, exc_type, exc, tb) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.connection.execute("COMMIT" if exc_type is None else "ROLLBACK")

@@ -220,7 +220,7 @@ def match_sponsors(
         # Candidates from two views: sorted words (word order) and words run together (joined/split words).
         for start in range(0, len(fuzzy_rows), CHUNK):
             chunk_rows = fuzzy_rows[start : start + CHUNK]
-            candidates = [set() for _ in chunk_rows]
+            candidates: list[set[int]] = [set() for _ in chunk_rows]
             for queries, choices in ((s_keys, c_keys), (s_plain, c_plain)):
                 scores = process.cdist(
                     [queries[r] for r in chunk_rows],

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import phonenumbers
 from stdnum import iban as stdnum_iban
@@ -70,7 +71,7 @@ class Finding:
     def label(self) -> str:
         return KIND_LABELS[self.kind]
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "label": self.label,
@@ -238,9 +239,16 @@ _LIST_LABEL = re.compile(
 )
 
 
-def _iter_spans(pattern: re.Pattern, text: str, group: str | int = 0) -> Iterator[tuple[int, int]]:
+def _iter_spans(pattern: re.Pattern[str], text: str, group: str | int = 0) -> Iterator[tuple[int, int]]:
     for match in pattern.finditer(text):
         yield match.span(group)
+
+
+def _matched(match: re.Match[str] | None) -> re.Match[str]:
+    """The match of a pattern that can match the empty string, so it always matches."""
+    if match is None:
+        raise AssertionError("pattern that always matches did not match")
+    return match
 
 
 def _strip(text: str, start: int, end: int, chars: str = " \t\n,;.") -> tuple[int, int]:
@@ -382,7 +390,8 @@ def _case_labels(text: str) -> Iterator[int]:
 
 def _find_case_numbers(text: str) -> Iterator[tuple[int, int]]:
     for position in _case_labels(text):
-        start = end = None
+        start: int | None = None
+        end = position
         tokens = 0
         while tokens < 4:
             token = _CASE_TOKEN.match(text, position)
@@ -423,7 +432,7 @@ def _health_terms(text: str) -> Iterator[tuple[int, int]]:
             start = position
             while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
                 start -= 1  # the whole compound: "Niereninsuffizienz"
-            end = _HEALTH_TAIL.match(text, position + len(stem)).end()
+            end = _matched(_HEALTH_TAIL.match(text, position + len(stem))).end()
             yield start, end
             position = lower.find(stem, end)
 
@@ -473,7 +482,7 @@ def _find_streets(text: str) -> Iterator[tuple[int, int]]:
             start = before.start()
         elif not _STREET_SUFFIX.search(word) and not _HAS_CITY.match(text, anchor.end()):
             continue  # no street suffix: only "Domhof 6, 49074 Osnabrück" with PLZ and city counts
-        if _FIRST_WORD.match(text, start).group().lower() in _ARTICLES:
+        if _matched(_FIRST_WORD.match(text, start)).group().lower() in _ARTICLES:
             continue
         not_street = word.lower().rstrip(".") in _NOT_STREETS or word.lower().endswith(_ROAD_CLASSES)
         if not_street and not _HAS_CITY.match(text, anchor.end()):
@@ -484,7 +493,7 @@ def _find_streets(text: str) -> Iterator[tuple[int, int]]:
         has_city = bool(tail.group("city"))
         if word.lower().rstrip(".") in GENERIC_PLACES and not has_city:
             continue
-        leading = re.match(r"\d+", tail.group("number")).group()
+        leading = _matched(re.match(r"\d*", tail.group("number"))).group()
         if len(leading) == 4 and leading[:2] in ("19", "20") and not has_city:
             continue  # a year after a street name ("Hauptstraße 2025"), not a house number
         yield start, tail.end()
@@ -600,7 +609,7 @@ def _name_at(
     text: str, position: int, *, allow_single: bool, allow_comma: bool = False
 ) -> tuple[int, int] | None:
     """A name after optional titles and role words ("Stadtbaurat Dr. Michael Heitkamp")."""
-    position = _BLANKS.match(text, position).end()
+    position = _matched(_BLANKS.match(text, position)).end()
     role = _ROLE_TOKEN.match(" " + text[position : position + 40])
     if role and role.group(1).lower() in ROLE_WORDS:
         position += role.end() - 1
@@ -608,7 +617,10 @@ def _name_at(
     if titles:
         position = titles.end()
     return _read_name(
-        text, _BLANKS.match(text, position).end(), allow_single=allow_single, allow_comma=allow_comma
+        text,
+        _matched(_BLANKS.match(text, position)).end(),
+        allow_single=allow_single,
+        allow_comma=allow_comma,
     )
 
 
@@ -625,7 +637,7 @@ def _find_names(text: str) -> Iterator[tuple[int, int]]:
             yield span
     # 2. field labels: "Antragsteller: Jürgen Krause", "Name: KRAUSE, Jürgen", "gez. Brüggemann"
     for match in _FIELD_LABEL.finditer(text):
-        if _SALUTATION.match(text, _BLANKS.match(text, match.end()).end()):
+        if _SALUTATION.match(text, _matched(_BLANKS.match(text, match.end())).end()):
             continue  # handled above
         span = _name_at(text, match.end(), allow_single=True, allow_comma=True)
         if span:
@@ -733,7 +745,7 @@ def _lowercase_names(text: str) -> Iterator[tuple[int, int]]:
         first = _LOWER_WORD.match(text, match.end())
         if first is None or first.group().split("-")[0] not in FIRST_NAMES:
             continue
-        last = _LOWER_WORD.match(text, _BLANKS.match(text, first.end()).end())
+        last = _LOWER_WORD.match(text, _matched(_BLANKS.match(text, first.end())).end())
         if last and last.group() not in _LOWER_NON_NAMES and last.group() not in FIRST_NAMES:
             yield first.start(), last.end()
 
@@ -752,7 +764,9 @@ def _list_items(text: str, position: int) -> Iterator[tuple[int, int]]:
         start = position + item.start()
         stop = position + item.end()
         start += len(
-            re.match(r"[ \t]*(?:[-*•–·]|\d+\.)?[ \t]*(?:und[ \t]+|sowie[ \t]+)?", text[start:stop]).group()
+            _matched(
+                re.match(r"[ \t]*(?:[-*•–·]|\d+\.)?[ \t]*(?:und[ \t]+|sowie[ \t]+)?", text[start:stop])
+            ).group()
         )
         if _SALUTATION.match(text, start):
             continue  # found by the salutation rule
@@ -784,7 +798,7 @@ _TABLE_HEADER_HINT = re.compile(
 )
 
 
-def _find_table_cells(text: str, header_pattern: re.Pattern) -> Iterator[tuple[int, int]]:
+def _find_table_cells(text: str, header_pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
     """Cells under a column whose header names people (or birth dates) in | ; or tab separated tables."""
     for hint in _TABLE_HEADER_HINT.finditer(text):
         header = hint.group()
@@ -870,9 +884,9 @@ class MessageFinding:
     finding: Finding
 
 
-def scan_messages(messages: Iterable[dict]) -> list[MessageFinding]:
+def scan_messages(messages: Iterable[dict[str, Any]]) -> list[MessageFinding]:
     """Scan every text that would leave: user input, earlier answers, rendered data, tool results."""
-    found = []
+    found: list[MessageFinding] = []
     for index, message in enumerate(messages):
         content = message.get("content")
         if isinstance(content, str):
@@ -880,7 +894,7 @@ def scan_messages(messages: Iterable[dict]) -> list[MessageFinding]:
     return found
 
 
-def pseudonymize_messages(messages: Iterable[dict]) -> tuple[list[dict], dict[str, str]]:
+def pseudonymize_messages(messages: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """Pseudonymise all messages with one consistent mapping (same value, same placeholder)."""
     mapping: dict[str, str] = {}
     result = []
@@ -948,9 +962,9 @@ def pseudonymize(text: str, mapping: dict[str, str] | None = None) -> Pseudonymi
     findings = scan(text)
     by_value = {(_placeholder_kind(p), _normal(_placeholder_kind(p), v)): p for p, v in mapping.items()}
     counters: Counter[str] = Counter()
-    for placeholder in mapping:
-        kind = _placeholder_kind(placeholder)
-        counters[kind] = max(counters[kind], int(placeholder.rsplit("_", 1)[1].rstrip("]")))
+    for known in mapping:
+        kind = _placeholder_kind(known)
+        counters[kind] = max(counters[kind], int(known.rsplit("_", 1)[1].rstrip("]")))
     parts: list[str] = []
     last = 0
     for finding in findings:

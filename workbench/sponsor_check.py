@@ -9,6 +9,7 @@ workshops: data tasks belong to exact tools, and the check is the human's.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -28,7 +29,7 @@ ANSWER_SCHEMA = {
 @dataclass(frozen=True)
 class ModelPrompt:
     text: str
-    companies_sent: list  # index labels of the register rows that fit into the request
+    companies_sent: list[Hashable]  # index labels of the register rows that fit into the request
     sponsors_sent: int
     truncated: bool
     total_companies: int
@@ -111,12 +112,12 @@ def check_model_answer(
     companies: pd.DataFrame,
     *,
     company_name: str,
-    sponsor_labels: set,
-    considered: list,
+    sponsor_labels: set[Hashable],
+    considered: list[Hashable],
 ) -> ModelCheck:
     """Compare the model's list with the computed result, over the companies the model was shown."""
     check = ModelCheck()
-    named: set = set()
+    named: set[Hashable] = set()
     if answer_names:
         answers = pd.DataFrame({"name": answer_names})
         found = match_sponsors(answers, companies, sponsor_name="name", company_name=company_name)

@@ -89,7 +89,7 @@ def _separator(text: str) -> str:
         return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters="".join(_SEPARATORS)).delimiter
     except csv.Error:
         counts = {sep: min(line.count(sep) for line in lines[:20]) for sep in _SEPARATORS} if lines else {}
-        best = max(counts, key=counts.get, default=";")
+        best = max(counts, key=lambda sep: counts[sep], default=";")
         return best if counts.get(best) else ";"
 
 
@@ -121,7 +121,7 @@ def _load_xlsx(name: str, data: bytes, sheet: str | None) -> LoadedTable:
             f"„{name}“ ist keine lesbare Excel-Datei.",
             "Öffnen Sie die Datei in Excel und speichern Sie sie erneut als „Excel-Arbeitsmappe (.xlsx)“.",
         ) from exc
-    sheets = list(workbook.sheet_names)
+    sheets = [str(s) for s in workbook.sheet_names]  # openpyxl sheet names are always text
     if not sheets:
         raise WorkbenchError(
             f"„{name}“ enthält keine Tabellenblätter.",

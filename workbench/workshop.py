@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -44,7 +45,9 @@ class WorkshopSummary:
     findings: dict[str, int]
 
 
-def summarize_workshop(workshop: dict, runs: pd.DataFrame, titles: dict[str, str]) -> WorkshopSummary:
+def summarize_workshop(
+    workshop: dict[str, Any], runs: pd.DataFrame, titles: dict[str, str]
+) -> WorkshopSummary:
     runs = (
         runs.assign(exercise=[exercise_name(p, titles) for p in runs["purpose"]])
         if len(runs)

@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from workbench.backends.base import Backend, ModelInfo, PullProgress, StreamEvent, ToolCall, Usage
+from workbench.backends.base import (
+    Backend,
+    JSONDict,
+    ModelInfo,
+    PullProgress,
+    StreamEvent,
+    ToolCall,
+    Usage,
+)
 from workbench.config import Endpoint, Kind
 
-__all__ = ["Backend", "ModelInfo", "PullProgress", "StreamEvent", "ToolCall", "Usage", "create_backend"]
+__all__ = [
+    "Backend",
+    "JSONDict",
+    "ModelInfo",
+    "PullProgress",
+    "StreamEvent",
+    "ToolCall",
+    "Usage",
+    "create_backend",
+]
 
 
 @lru_cache(maxsize=32)

@@ -10,9 +10,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.config import Endpoint
 from workbench.errors import StreamInterrupted, WorkbenchError
+
+# A chat message, a tool definition or a model option set, in the OpenAI-style shape both backends take.
+JSONDict = dict[str, Any]
 
 _KEEP_PARTIAL = "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut."
 
@@ -29,7 +33,7 @@ class ToolCall:
 
     id: str
     name: str
-    arguments: dict | str
+    arguments: JSONDict | str
 
 
 @dataclass(frozen=True)
@@ -75,18 +79,28 @@ class Backend(ABC):
         self.endpoint = endpoint
         self._api_key = api_key
 
+    def capabilities(self, model: str) -> frozenset[str]:
+        """What `model` can do beyond plain chat, e.g. ``"tools"``; empty when the server cannot say.
+
+        Backends whose protocol has a capability query override this; an empty set means "unknown",
+        and callers then take the path that needs nothing optional (the agent's guided mode).
+        """
+        return frozenset()
+
     @abstractmethod
     def stream_chat(
         self,
-        messages: Sequence[dict],
+        messages: Sequence[JSONDict],
         model: str,
         *,
-        options: dict | None = None,
-        json_schema: dict | None = None,
+        options: JSONDict | None = None,
+        json_schema: JSONDict | None = None,
+        tools: Sequence[JSONDict] | None = None,
     ) -> Iterator[StreamEvent]:
         """Stream the answer. Ends with a ``done`` event, or raises `StreamInterrupted` if it breaks.
 
-        With `json_schema` the model is asked for structured output matching that schema.
+        With `json_schema` the model is asked for structured output matching that schema; with `tools`
+        it may answer with tool calls (OpenAI-style function definitions).
         """
 
     @abstractmethod

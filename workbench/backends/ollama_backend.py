@@ -13,7 +13,8 @@ from collections.abc import Iterator, Sequence
 import httpx
 import ollama
 
-from workbench.backends.base import Backend, ModelInfo, PullProgress, StreamEvent, ToolCall, Usage
+from workbench.backends.base import Backend, JSONDict, ModelInfo, PullProgress, StreamEvent, ToolCall, Usage
+from workbench.config import Endpoint
 from workbench.errors import (
     AuthenticationFailed,
     BackendError,
@@ -30,7 +31,7 @@ from workbench.errors import (
 class OllamaBackend(Backend):
     supports_pull = True
 
-    def __init__(self, endpoint, api_key=None) -> None:
+    def __init__(self, endpoint: Endpoint, api_key: str | None = None) -> None:
         super().__init__(endpoint, api_key)
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else None
         self._client = ollama.Client(
@@ -96,12 +97,12 @@ class OllamaBackend(Backend):
     # --- interface ------------------------------------------------------------------------------
 
     @staticmethod
-    def _messages(messages: Sequence[dict]) -> list[dict]:
+    def _messages(messages: Sequence[JSONDict]) -> list[JSONDict]:
         """OpenAI-shaped tool calls and tool results in Ollama's shape (arguments as objects, tool_name)."""
-        converted = []
+        converted: list[JSONDict] = []
         for message in messages:
             if message.get("tool_calls"):
-                calls = []
+                calls: list[JSONDict] = []
                 for call in message["tool_calls"]:
                     function = call.get("function", {})
                     arguments = function.get("arguments", {})
@@ -126,20 +127,20 @@ class OllamaBackend(Backend):
                 converted.append({k: v for k, v in message.items() if k in ("role", "content", "images")})
         return converted
 
-    def capabilities(self, model: str) -> set[str]:
+    def capabilities(self, model: str) -> frozenset[str]:
         try:
-            return set(self._client.show(model).capabilities or [])
+            return frozenset(self._client.show(model).capabilities or [])
         except (ollama.ResponseError, httpx.HTTPError, ConnectionError, OSError) as exc:
             raise self._map(exc, model) from exc
 
     def stream_chat(
         self,
-        messages: Sequence[dict],
+        messages: Sequence[JSONDict],
         model: str,
         *,
-        options: dict | None = None,
-        json_schema: dict | None = None,
-        tools: list[dict] | None = None,
+        options: JSONDict | None = None,
+        json_schema: JSONDict | None = None,
+        tools: Sequence[JSONDict] | None = None,
     ) -> Iterator[StreamEvent]:
         received_any = False
         calls: list[ToolCall] = []
@@ -150,7 +151,7 @@ class OllamaBackend(Backend):
                 stream=True,
                 options=options or None,
                 format=json_schema,
-                tools=tools or None,
+                tools=list(tools) if tools else None,
             )
             for part in stream:
                 received_any = True

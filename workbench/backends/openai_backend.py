@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import httpx2
 import openai
 
-from workbench.backends.base import Backend, ModelInfo, StreamEvent, ToolCall, Usage
+from workbench.backends.base import Backend, JSONDict, ModelInfo, StreamEvent, ToolCall, Usage
+from workbench.config import Endpoint
 from workbench.errors import (
     AuthenticationFailed,
     BackendError,
@@ -32,7 +34,7 @@ _NO_KEY = "keiner-erforderlich"
 
 
 class OpenAIBackend(Backend):
-    def __init__(self, endpoint, api_key=None) -> None:
+    def __init__(self, endpoint: Endpoint, api_key: str | None = None) -> None:
         super().__init__(endpoint, api_key)
         self._client = openai.OpenAI(
             api_key=api_key or _NO_KEY,
@@ -104,15 +106,15 @@ class OpenAIBackend(Backend):
 
     def _open_stream(
         self,
-        messages: Sequence[dict],
+        messages: Sequence[JSONDict],
         model: str,
-        options: dict | None,
-        json_schema: dict | None,
-        tools: list[dict] | None,
-    ):
-        kwargs = dict(model=model, messages=list(messages), stream=True, **(options or {}))
+        options: JSONDict | None,
+        json_schema: JSONDict | None,
+        tools: Sequence[JSONDict] | None,
+    ) -> Any:  # the client's Stream[ChatCompletionChunk]; its overloads cannot see through **kwargs
+        kwargs: JSONDict = dict(model=model, messages=list(messages), stream=True, **(options or {}))
         if tools:
-            kwargs["tools"] = tools
+            kwargs["tools"] = list(tools)
         if json_schema is not None:
             kwargs["response_format"] = {
                 "type": "json_schema",
@@ -127,17 +129,17 @@ class OpenAIBackend(Backend):
 
     def stream_chat(
         self,
-        messages: Sequence[dict],
+        messages: Sequence[JSONDict],
         model: str,
         *,
-        options: dict | None = None,
-        json_schema: dict | None = None,
-        tools: list[dict] | None = None,
+        options: JSONDict | None = None,
+        json_schema: JSONDict | None = None,
+        tools: Sequence[JSONDict] | None = None,
     ) -> Iterator[StreamEvent]:
         received_any = False
         finish_reason = None
         usage = None
-        parts: dict[int, dict] = {}  # tool calls arrive as fragments, keyed by index
+        parts: dict[int, dict[str, str]] = {}  # tool calls arrive as fragments, keyed by index
         try:
             stream = self._open_stream(messages, model, options, json_schema, tools)
             for chunk in stream:
@@ -175,7 +177,7 @@ class OpenAIBackend(Backend):
         return "OpenAI-kompatibel"  # the protocol has no version call; list_models checks reachability
 
 
-def _tool_calls(parts: dict[int, dict]) -> tuple[ToolCall, ...]:
+def _tool_calls(parts: dict[int, dict[str, str]]) -> tuple[ToolCall, ...]:
     calls = []
     for index in sorted(parts):
         part = parts[index]

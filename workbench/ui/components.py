@@ -11,7 +11,7 @@ from workbench.gateway import Result
 from workbench.transparency import Notice
 
 
-def page_link(page: str, label: str, icon: str, query_params: dict | None = None) -> None:
+def page_link(page: str, label: str, icon: str, query_params: dict[str, str] | None = None) -> None:
     """A link to another page; a plain caption where the page is not part of the navigation (tests, embeds)."""
     try:
         st.page_link(page, label=label, icon=icon, query_params=query_params)

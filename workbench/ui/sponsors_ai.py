@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
 from workbench.errors import PrivacyRefused, WorkbenchError
 from workbench.exports import to_docx
-from workbench.gateway import ChatRequest, Gateway
+from workbench.gateway import ChatRequest, Gateway, Result
 from workbench.sponsor_check import (
     ANSWER_SCHEMA,
     check_model_answer,
@@ -24,10 +26,10 @@ def _run(
     prompt: str,
     *,
     key: str,
-    schema: dict | None,
+    schema: dict[str, Any] | None,
     action: str | None,
     show: bool,
-):
+) -> Result | None:
     """Send one request; on a refusal keep it for the privacy panel, on an error show it."""
     if sel.endpoint is None:
         st.error(
@@ -71,7 +73,17 @@ def _held_back(gw: Gateway, key: str) -> str | None:
     return choice
 
 
-def compare(gw, sel, sponsors, companies, s_name, s_city, c_name, c_city, accepted: pd.DataFrame) -> None:
+def compare(
+    gw: Gateway,
+    sel: state.Selection,
+    sponsors: pd.DataFrame,
+    companies: pd.DataFrame,
+    s_name: str,
+    s_city: str | None,
+    c_name: str,
+    c_city: str | None,
+    accepted: pd.DataFrame,
+) -> None:
     st.markdown(
         "Stellen Sie einem Sprachmodell die Aufgabe aus der Guideline mit beiden Tabellen – und sehen Sie, was es "
         "richtig nennt, was es übersieht und was es erfindet. Die Unternehmensliste enthält Namen von "
@@ -111,7 +123,9 @@ def compare(gw, sel, sponsors, companies, s_name, s_city, c_name, c_city, accept
         components.result_footer(result, key="sp_compare_result")
 
 
-def letters(gw, sel, remaining: pd.DataFrame, c_name: str, details: list[str]) -> None:
+def letters(
+    gw: Gateway, sel: state.Selection, remaining: pd.DataFrame, c_name: str, details: list[str]
+) -> None:
     if remaining.empty:
         st.caption("Alle Unternehmen haben bereits gesponsert.")
         return

@@ -27,17 +27,17 @@ def table_input(role: str, label: str, max_mb: float) -> LoadedTable | None:
     if upload is not None:
         sheet = st.session_state.get(f"{key}_sheet")
         try:
-            table = load_table(upload.name, upload.getvalue(), sheet=sheet, max_mb=max_mb)
+            uploaded = load_table(upload.name, upload.getvalue(), sheet=sheet, max_mb=max_mb)
         except WorkbenchError as exc:
             components.show_error(exc)
             return None
-        if table.sheets and len(table.sheets) > 1:
-            st.selectbox("Tabellenblatt", table.sheets, key=f"{key}_sheet")
-        st.session_state[key] = table
+        if uploaded.sheets and len(uploaded.sheets) > 1:
+            st.selectbox("Tabellenblatt", uploaded.sheets, key=f"{key}_sheet")
+        st.session_state[key] = uploaded
     elif st.session_state.get("sp_use_sample"):
         path = SAMPLE_DIR / SAMPLES[role]
         st.session_state[key] = load_table(path.name, path.read_bytes())
-    table = st.session_state.get(key)
+    table: LoadedTable | None = st.session_state.get(key)
     if table is not None:
         st.caption(f"„{table.name}“: {table.description}")
     return table
@@ -77,7 +77,7 @@ def review(
     for position, row in unsure.iterrows():
         left, right = st.columns([4, 2], vertical_alignment="center")
         left.markdown(
-            f"**{sponsors.at[row['sponsor_index'], s_name]}** ↔ {companies.at[row['company_index'], c_name]} "
+            f"**{sponsors.at[row['sponsor_index'], s_name]!s}** ↔ {companies.at[row['company_index'], c_name]!s} "
             f"· Ähnlichkeit {row['score']:.0f} %"
         )
         choice = right.segmented_control(

@@ -23,7 +23,12 @@ from workbench.usecases import UseCase
 
 
 def ask_for_plan(
-    gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict, prompt: str, action=None
+    gw: Gateway,
+    sel: state.Selection,
+    usecase: UseCase,
+    values: dict[str, object],
+    prompt: str,
+    action: str | None = None,
 ) -> None:
     """Send a turn that must come back as a plan."""
     ask_structured(
@@ -57,7 +62,15 @@ def timeline(plan: Plan) -> go.Figure:
     return figure
 
 
-def show(gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict) -> None:
+def _whole_number(values: dict[str, object], name: str, default: int) -> int:
+    """A form value as a whole number (number inputs give int or float)."""
+    value = values.get(name, default)
+    if not isinstance(value, int | float | str):
+        raise TypeError(f"form field {name!r} holds {value!r}, not a number")
+    return int(value)
+
+
+def show(gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict[str, object]) -> None:
     stored: tuple[Plan | None, Result, str | None] | None = st.session_state.get(key(usecase, "plan"))
     if stored is None:
         return
@@ -69,7 +82,10 @@ def show(gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict) -> N
     st.subheader(plan.title)
     people = people_from_field(values.get("buehne"))
     problems = check_plan(
-        plan, duration=int(values.get("dauer", 60)), people=people, formats=int(values.get("formate", 3))
+        plan,
+        duration=_whole_number(values, "dauer", 60),
+        people=people,
+        formats=_whole_number(values, "formate", 3),
     )
     if problems:
         st.error(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -21,7 +22,12 @@ INSTRUCTION = (
 
 
 def ask_for_rows(
-    gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict, prompt: str, action=None
+    gw: Gateway,
+    sel: state.Selection,
+    usecase: UseCase,
+    values: dict[str, object],
+    prompt: str,
+    action: str | None = None,
 ) -> None:
     ask_structured(
         gw, sel, usecase, values, prompt, instruction=INSTRUCTION, schema=usecase.output_schema(),
@@ -31,8 +37,8 @@ def ask_for_rows(
     st.session_state.pop(key(usecase, "editor"), None)
 
 
-def _column_config(usecase: UseCase) -> dict:
-    config = {}
+def _column_config(usecase: UseCase) -> dict[str, Any]:
+    config: dict[str, Any] = {}
     for column in usecase.columns:
         if column.allowed:
             config[column.name] = st.column_config.SelectboxColumn(column.label, options=list(column.allowed))
@@ -63,7 +69,7 @@ def show(usecase: UseCase) -> None:
     )
     edited = st.session_state.get(key(usecase, "edited"), frame)
     issues = check_rows(edited, usecase.columns)
-    marks = {}
+    marks: dict[int, list[str]] = {}
     for issue in issues:
         marks.setdefault(issue.row, []).append(issue.message)
     shown = edited.copy()

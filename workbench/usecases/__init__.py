@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workbench.config import ConfigProblem, Settings
 
@@ -38,7 +39,7 @@ class Field:
     name: str
     label: str
     type: str
-    default: object = ""
+    default: str | int | float = ""  # a number for "number" fields, otherwise text
     help: str = ""
     options: tuple[str, ...] = ()
     min: float | None = None
@@ -94,13 +95,13 @@ class UseCase:
     def render_system(self, values: dict[str, object]) -> str:
         return render_template(self.system, values) if self.system else ""
 
-    def output_schema(self) -> dict:
+    def output_schema(self) -> dict[str, Any]:
         """JSON schema of the rows for structured output (kind "table")."""
         return rows_schema(self.columns)
 
 
 def render_template(template: str, values: dict[str, object]) -> str:
-    def value(match: re.Match) -> str:
+    def value(match: re.Match[str]) -> str:
         item = values.get(match.group(1), "")
         if isinstance(item, float) and item.is_integer():
             item = int(item)
@@ -118,10 +119,13 @@ _JSON_TYPES = {
 }
 
 
-def rows_schema(columns: tuple[Column, ...]) -> dict:
+def rows_schema(columns: tuple[Column, ...]) -> dict[str, Any]:
     properties = {}
     for column in columns:
-        prop: dict = {"type": _JSON_TYPES[column.type], "description": column.description or column.label}
+        prop: dict[str, Any] = {
+            "type": _JSON_TYPES[column.type],
+            "description": column.description or column.label,
+        }
         if column.allowed:
             prop["enum"] = list(column.allowed)
         if column.type == "date":
@@ -170,7 +174,7 @@ def read_catalog(settings: Settings | None = None) -> Catalog:
     for path in sorted(BUILTIN_DIR.glob("*.toml")):
         _add(path, entries, catalog.problems, builtin=True)
     folder = settings.usecases_dir if settings is not None else None
-    if folder is not None:
+    if settings is not None and folder is not None:
         if not folder.is_dir():
             catalog.problems.append(
                 ConfigProblem(
@@ -223,7 +227,9 @@ class _Reader:
         self.ok = False
         self.problems.append(ConfigProblem(self.file, key, message))
 
-    def text(self, data: dict, key: str, where: str = "", *, required: bool = True, default: str = "") -> str:
+    def text(
+        self, data: dict[str, Any], key: str, where: str = "", *, required: bool = True, default: str = ""
+    ) -> str:
         value = data.get(key)
         name = f"{where}{key}"
         if value is None:
@@ -236,17 +242,22 @@ class _Reader:
         return value.strip()
 
     def choice(
-        self, data: dict, key: str, allowed: tuple[str, ...], where: str = "", default: str | None = None
+        self,
+        data: dict[str, Any],
+        key: str,
+        allowed: tuple[str, ...],
+        where: str = "",
+        default: str | None = None,
     ) -> str:
         value = data.get(key, default)
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             expected = ", ".join(f'"{a}"' for a in allowed)
             shown = f"„{value}“ ist ungültig" if value is not None else "Der Wert fehlt"
             self.bad(f"{where}{key}", f"{shown}. Erwartet wird einer dieser Werte: {expected}.")
             return allowed[0]
         return value
 
-    def table_list(self, data: dict, key: str) -> list[dict]:
+    def table_list(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
         value = data.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             self.bad(key, f"Erwartet wird eine Liste von [[{key}]]-Tabellen.")
@@ -255,7 +266,7 @@ class _Reader:
 
 
 def parse_usecase(
-    data: dict, file: str, problems: list[ConfigProblem], *, builtin: bool = False
+    data: dict[str, Any], file: str, problems: list[ConfigProblem], *, builtin: bool = False
 ) -> UseCase | None:
     """Validate one use-case definition; None (and problems) when it cannot be used."""
     r = _Reader(file, problems)
@@ -324,7 +335,7 @@ def parse_usecase(
                 if column:
                     columns.append(column)
 
-    if not r.ok:
+    if not r.ok or not isinstance(usecase_id, str):  # an invalid id has been reported above
         return None
     return UseCase(
         id=usecase_id,
@@ -346,7 +357,7 @@ def parse_usecase(
     )
 
 
-def _parse_field(raw: dict, where: str, r: _Reader) -> Field | None:
+def _parse_field(raw: dict[str, Any], where: str, r: _Reader) -> Field | None:
     name = raw.get("name")
     if not isinstance(name, str) or not _ID_RE.match(name):
         r.bad(
@@ -400,7 +411,7 @@ def _parse_field(raw: dict, where: str, r: _Reader) -> Field | None:
     )
 
 
-def _parse_column(raw: dict, where: str, r: _Reader) -> Column | None:
+def _parse_column(raw: dict[str, Any], where: str, r: _Reader) -> Column | None:
     name = raw.get("name")
     if not isinstance(name, str) or not _ID_RE.match(name):
         r.bad(f"{where}name", "Erwartet wird ein Spaltenname aus Kleinbuchstaben, Ziffern und _.")
