@@ -26,7 +26,7 @@ public = [o.endpoint for o in options if not o.endpoint.is_local and o.missing_k
 
 def compare_pseudonymised() -> None:
     """Callback (runs before the sidebar is drawn): Schutzstufe 1, with pseudonymised input."""
-    st.session_state[state.KEY_SCHUTZSTUFE] = 1
+    state.set_schutzstufe(Schutzstufe.ONE)
     st.session_state["cmp_pseudo"] = True
 
 

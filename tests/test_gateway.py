@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 from tests.conftest import API_KEY
@@ -18,6 +21,7 @@ from workbench.errors import (
     WorkbenchError,
 )
 from workbench.gateway import ChatRequest, Gateway
+from workbench.policy import Schutzstufe
 
 QUESTION = [{"role": "user", "content": "Wie beantrage ich einen Bewohnerparkausweis?"}]
 
@@ -226,3 +230,98 @@ def test_console_script_is_declared():
 
     (script,) = entry_points(group="console_scripts", name="workbench")
     assert script.value == "workbench.cli:main"
+
+
+class Switch:
+    """The person's Schutzstufe switch as the app session holds it: readable at any moment."""
+
+    def __init__(self, level: Schutzstufe) -> None:
+        self.level = level
+
+    def __call__(self) -> Schutzstufe:
+        return self.level
+
+
+def _wait_for_request(server, count: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while len(server.requests) < count:
+        assert time.monotonic() < deadline, "the fake server got no request"
+        time.sleep(0.01)
+
+
+@pytest.mark.parametrize("switch_to_2", [True, False])
+def test_status_checks_under_way_reach_no_public_endpoint_after_the_switch(
+    workbench_env, fake_ollama, fake_openai, switch_to_2
+):
+    """A script run checks every endpoint in turn at the level it started with (1); the person switches
+    to 2 while the local check is still under way. The public check that follows must not go out."""
+    switch = Switch(Schutzstufe.ONE)
+    gw = Gateway(load_settings(), live_schutzstufe=switch)
+    fake_ollama.fault, fake_ollama.delay = "slow", 0.4
+    outcome: dict[str, object] = {}
+
+    def script_run() -> None:
+        outcome["ollama"] = gw.status("ollama", 1)
+        try:
+            outcome["openai"] = gw.status("openai", 1)
+        except PolicyRefused as exc:
+            outcome["openai"] = exc
+
+    worker = threading.Thread(target=script_run)
+    worker.start()
+    _wait_for_request(fake_ollama, 1)  # the local status check is on its way
+    if switch_to_2:
+        switch.level = Schutzstufe.TWO
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert outcome["ollama"].reachable  # local services stay allowed at both levels
+    if switch_to_2:
+        assert isinstance(outcome["openai"], PolicyRefused)
+        assert "Schutzstufe 2" in outcome["openai"].user_message
+        assert fake_openai.requests == []
+    else:  # the same run without the switch does reach the public service: the check above can fail
+        assert outcome["openai"].reachable
+        assert [r.path for r in fake_openai.requests] == ["/v1/models"]
+
+
+def test_an_answer_started_after_the_switch_is_refused(workbench_env, fake_openai, tmp_path):
+    """`chat()` said yes at Schutzstufe 1; the stream is lazy and starts only after the switch to 2."""
+    from workbench.history import RunLog
+
+    switch = Switch(Schutzstufe.ONE)
+    log = RunLog(tmp_path / "log.sqlite3")
+    gw = Gateway(load_settings(), run_log=log, live_schutzstufe=switch)
+    response = ask(gw, "openai", schutzstufe=1)
+    switch.level = Schutzstufe.TWO
+    with pytest.raises(PolicyRefused):
+        list(response)
+    assert fake_openai.requests == []
+    runs = log.runs()
+    assert list(runs["decision"]) == ["abgelehnt"]
+    assert runs["prompt_text"].isna().all()  # a refused request keeps no text
+
+
+def test_requests_made_after_the_switch_are_refused_everywhere(workbench_env, fake_ollama, fake_openai):
+    switch = Switch(Schutzstufe.TWO)
+    gw = Gateway(load_settings(), live_schutzstufe=switch)
+    for attempt in (
+        lambda: ask(gw, "openai", schutzstufe=1),
+        lambda: gw.status("openai", 1),
+        lambda: gw.list_models("openai", 1),
+        lambda: gw.capabilities("openai", None, 1),
+        lambda: list(gw.pull("openai", "gpt-4o", 1)),
+    ):
+        with pytest.raises(PolicyRefused):
+            attempt()
+    assert fake_openai.requests == []
+    assert ask(gw, "ollama", schutzstufe=1).result.complete  # local services are not affected
+
+
+def test_a_model_download_checks_the_level_again_when_it_starts(workbench_env, fake_openai):
+    switch = Switch(Schutzstufe.ONE)
+    gw = Gateway(load_settings(), live_schutzstufe=switch)
+    download = gw.pull("openai", "gpt-4o", 1)  # allowed now; nothing is sent until it is iterated
+    switch.level = Schutzstufe.TWO
+    with pytest.raises(PolicyRefused):
+        list(download)
+    assert fake_openai.requests == []

@@ -13,10 +13,11 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from workbench.backends import ModelInfo, PullProgress, ToolCall, Usage, create_backend
+from workbench.backends import Backend, JSONDict, ModelInfo, PullProgress, ToolCall, Usage, create_backend
 from workbench.config import Endpoint, Settings
 from workbench.errors import PolicyRefused, PrivacyRefused, StreamInterrupted, WorkbenchError
 from workbench.history import RunLog, RunRecord, default_data_dir, open_run_log
@@ -39,18 +40,18 @@ log = logging.getLogger("workbench.gateway")
 class ChatRequest:
     """What a page, a CLI command or an agent step wants to send."""
 
-    messages: Sequence[dict]
+    messages: Sequence[JSONDict]
     schutzstufe: object
     endpoint_id: str
     model: str | None = None
     purpose: str = "chat"
-    options: dict | None = None
+    options: JSONDict | None = None
     # The person's explicit choice when personal data was found: "pseudonymize" or "confirm".
     privacy_action: str | None = None
     # Ask for structured output (JSON) matching this schema (Ollama `format`, OpenAI `response_format`).
-    json_schema: dict | None = None
+    json_schema: JSONDict | None = None
     # Functions the model may call (OpenAI-style definitions; both backends).
-    tools: list[dict] | None = None
+    tools: list[JSONDict] | None = None
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class PrivacyReport:
         return self.decision.code == "confirmed"
 
 
-def summarize_counts(findings) -> dict[str, int]:
+def summarize_counts(findings: Iterable[MessageFinding]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for item in findings:
         counts[item.finding.kind] = counts.get(item.finding.kind, 0) + 1
@@ -133,7 +134,7 @@ class Response:
         level: Schutzstufe,
         decision: Decision,
         privacy: PrivacyReport,
-        messages: list[dict],
+        messages: list[JSONDict],
         mapping: dict[str, str],
     ) -> None:
         self._gateway = gateway
@@ -159,9 +160,16 @@ class Response:
         ttft = None
         usage = Usage()
         error: WorkbenchError | None = None
-        backend = self._gateway._backend(self.endpoint)
         restorer = StreamRestorer(self._mapping) if self._mapping else None
         calls: tuple[ToolCall, ...] = ()
+        try:
+            # The answer is lazy: the session's Schutzstufe may have changed since `chat()` said yes.
+            backend = self._gateway._contact(self.endpoint, self.request.purpose)
+        except PolicyRefused as exc:
+            self._gateway._record(
+                self.request, self.endpoint.id, decision="abgelehnt", reason=exc.decision.code
+            )
+            raise
         try:
             for event in backend.stream_chat(
                 self._messages,
@@ -316,13 +324,18 @@ class Gateway:
         run_log: RunLog | None = None,
         session: str = "",
         workshop: str | None = None,
+        live_schutzstufe: Callable[[], Schutzstufe] | None = None,
     ) -> None:
         self.settings = settings
         self.run_log = run_log  # every chat request is recorded here when given
         self.session = session
         self.workshop = workshop  # join code when the session takes part in a workshop
+        # The Schutzstufe the person has chosen *now*. A request carries the level of the moment it
+        # was made; an app session can change its level while that request (or a status check, or a
+        # superseded script run) is still on its way. Every contact is checked against both.
+        self.live_schutzstufe = live_schutzstufe
 
-    def _record(self, request: ChatRequest, endpoint_id: str, **fields) -> int | None:
+    def _record(self, request: ChatRequest, endpoint_id: str, **fields: Any) -> int | None:
         if self.run_log is None:
             return None
         endpoint = self.settings.endpoint(endpoint_id)
@@ -391,13 +404,34 @@ class Gateway:
             raise PolicyRefused(decision)
         if level is Schutzstufe.TWO and not endpoint.is_local:  # belt and braces for the core rule
             raise PolicyRefused(decide(Schutzstufe.TWO, endpoint))
+        self._check_live(endpoint, purpose)  # the session may already be at a stricter level
         missing = self.settings.missing_key_reason(endpoint)
         if missing:
             raise WorkbenchError(missing, "Ohne Schlüssel kann dieser Dienst nicht genutzt werden.")
         return endpoint, level, decision
 
-    def _backend(self, endpoint: Endpoint):
+    def _contact(self, endpoint: Endpoint, purpose: str) -> Backend:
+        """The backend for `endpoint`, right before a byte goes to it.
+
+        Called immediately before every network contact, however late it comes: if the session's
+        Schutzstufe is now one at which `endpoint` is not allowed, the contact is refused.
+        """
+        self._check_live(endpoint, purpose)
         return create_backend(endpoint, self.settings.api_key(endpoint))
+
+    def _check_live(self, endpoint: Endpoint, purpose: str) -> None:
+        if self.live_schutzstufe is not None:
+            live = self.live_schutzstufe()
+            decision = decide(live, endpoint)
+            if not decision.allowed:
+                log.info(
+                    "decision purpose=%s endpoint=%s live_schutzstufe=%s allowed=False code=%s",
+                    purpose,
+                    endpoint.id,
+                    int(live),
+                    decision.code,
+                )
+                raise PolicyRefused(decision)
 
     # --- requests ---------------------------------------------------------------------------------
 
@@ -437,7 +471,8 @@ class Gateway:
         )
         if not privacy.allowed:
             raise PrivacyRefused(privacy, tuple(findings), counts, describe(counts))
-        messages, mapping = list(request.messages), {}
+        messages: list[JSONDict] = list(request.messages)
+        mapping: dict[str, str] = {}
         if privacy.code == "pseudonymized" and request.privacy_action == OPTION_PSEUDONYMIZE:
             messages, mapping = pseudonymize_messages(request.messages)
             if scan_messages(messages):  # fail closed if placeholders left something behind
@@ -456,34 +491,47 @@ class Gateway:
         if not decision.allowed or key_present is False:
             return EndpointStatus(endpoint, decision, key_present, checked=False)
         self._authorize(schutzstufe, endpoint_id, "status")
-        backend = self._backend(endpoint)
         try:
-            version = backend.version()
-            models = tuple(backend.list_models())
+            version = self._contact(endpoint, "status").version()
+            models = tuple(self._contact(endpoint, "status").list_models())
+        except PolicyRefused:
+            raise
         except WorkbenchError as exc:
             return EndpointStatus(endpoint, decision, key_present, checked=True, error=exc)
         return EndpointStatus(endpoint, decision, key_present, True, True, version, models)
 
-    def capabilities(self, endpoint_id: str, model: str | None, schutzstufe: object) -> set[str]:
+    def capabilities(self, endpoint_id: str, model: str | None, schutzstufe: object) -> frozenset[str]:
         """What a model can do (e.g. "tools"); asks the endpoint only if the policy allows."""
         endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "capabilities")
-        return self._backend(endpoint).capabilities(model or endpoint.default_model)
+        return self._contact(endpoint, "capabilities").capabilities(model or endpoint.default_model)
 
     def list_models(self, endpoint_id: str, schutzstufe: object) -> list[ModelInfo]:
         endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "models")
-        return self._backend(endpoint).list_models()
+        return self._contact(endpoint, "models").list_models()
 
     def pull(self, endpoint_id: str, model: str, schutzstufe: object) -> Iterator[PullProgress]:
-        """Download a model; the policy check happens now, the download while iterating."""
+        """Download a model; the policy check happens now and again when the download starts."""
         endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "pull")
-        return self._backend(endpoint).pull(model)
+
+        def download() -> Iterator[PullProgress]:
+            yield from self._contact(endpoint, "pull").pull(model)
+
+        return download()
 
 
-def logged_gateway(settings: Settings, *, session: str, workshop: str | None = None) -> Gateway:
+def logged_gateway(
+    settings: Settings,
+    *,
+    session: str,
+    workshop: str | None = None,
+    live_schutzstufe: Callable[[], Schutzstufe] | None = None,
+) -> Gateway:
     """A gateway that records into the installation's run log (WORKBENCH_DATA_DIR)."""
     try:
         run_log = open_run_log(default_data_dir(settings.env), settings.store_texts)
     except (OSError, sqlite3.Error):
         log.warning("run log unavailable: the data folder is not writable")
         run_log = None  # the workbench still works, just without a record
-    return Gateway(settings, run_log=run_log, session=session, workshop=workshop)
+    return Gateway(
+        settings, run_log=run_log, session=session, workshop=workshop, live_schutzstufe=live_schutzstufe
+    )

@@ -65,7 +65,7 @@ def findings_table(findings: Sequence[Finding]) -> None:
 
 def _switch_to_stufe_2(gw_endpoint_id: str | None) -> None:
     """Callback: runs before the next script run, so the sidebar widget may be changed here."""
-    st.session_state[state.KEY_SCHUTZSTUFE] = int(Schutzstufe.TWO)
+    state.set_schutzstufe(Schutzstufe.TWO)
     if gw_endpoint_id:
         st.session_state[state.KEY_ENDPOINT] = gw_endpoint_id
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from workbench.gateway import Gateway
+from workbench.gateway import EndpointStatus, Gateway
 from workbench.policy import DEFAULT_SCHUTZSTUFE, Schutzstufe
 from workbench.ui import state
 
@@ -14,8 +14,7 @@ _STUFE_LABELS = {
 }
 
 
-def _status_line(gw: Gateway, endpoint_id: str, level: Schutzstufe) -> str:
-    status = state.endpoint_status(gw, endpoint_id, level)
+def _status_line(status: EndpointStatus, level: Schutzstufe) -> str:
     label = status.endpoint.label
     if status.key_present is False:
         return f":material/key_off: {label}: API-Schlüssel fehlt"
@@ -33,30 +32,30 @@ def render(gw: Gateway) -> state.Selection:
             "Schutzstufe",
             options=[2, 1],
             index=0 if DEFAULT_SCHUTZSTUFE == Schutzstufe.TWO else 1,
-            format_func=_STUFE_LABELS.__getitem__,
+            format_func=lambda value: _STUFE_LABELS[value],
             captions=[Schutzstufe.TWO.explanation, Schutzstufe.ONE.explanation],
             key=state.KEY_SCHUTZSTUFE,
+            # the switch takes effect for contacts still under way from the previous run, too
+            on_change=state.sync_schutzstufe,
             help="Im Zweifel Schutzstufe 2: Dann bleiben alle Daten auf eigener Infrastruktur.",
         )
         level = state.schutzstufe()
         options = gw.options(level)
-        usable = [o.endpoint for o in options if o.usable]
+        statuses = state.endpoint_statuses(gw, [o.endpoint.id for o in options], level)
+        usable = {o.endpoint.id: o.endpoint for o in options if o.usable}
 
         if usable:
-            ids = [e.id for e in usable]
+            ids = list(usable)
             if st.session_state.get(state.KEY_ENDPOINT) not in ids:
                 st.session_state[state.KEY_ENDPOINT] = ids[0]
             st.selectbox(
                 "KI-Dienst",
                 ids,
-                format_func=lambda i: (
-                    f"{gw.settings.endpoint(i).label} ({gw.settings.endpoint(i).classification.german})"
-                ),
+                format_func=lambda i: f"{usable[i].label} ({usable[i].classification.german})",
                 key=state.KEY_ENDPOINT,
             )
-            endpoint = gw.settings.endpoint(st.session_state[state.KEY_ENDPOINT])
-            status = state.endpoint_status(gw, endpoint.id, level)
-            installed = [m.name for m in status.models]
+            endpoint = usable[st.session_state[state.KEY_ENDPOINT]]
+            installed = [m.name for m in statuses[endpoint.id].models]
             choices = list(dict.fromkeys([*installed, endpoint.default_model]))
             mkey = state.model_key(endpoint.id)
             if st.session_state.get(mkey) not in choices:
@@ -84,7 +83,7 @@ def render(gw: Gateway) -> state.Selection:
 
         with st.expander("Status der KI-Dienste", icon=":material/monitor_heart:"):
             for option in options:
-                st.markdown(_status_line(gw, option.endpoint.id, level))
+                st.markdown(_status_line(statuses[option.endpoint.id], level))
             if st.button("Status aktualisieren", icon=":material/refresh:", key="sidebar_refresh"):
                 state.clear_status_cache()
                 st.rerun()

@@ -21,7 +21,27 @@ KEY_SCHUTZSTUFE = "schutzstufe"
 KEY_ENDPOINT = "endpoint_id"
 KEY_STATUS_CACHE = "_status_cache"
 KEY_WORKSHOP = "workshop_code"
+KEY_LIVE_SCHUTZSTUFE = "_live_schutzstufe"
 STATUS_TTL_S = 30.0
+
+
+class LiveSchutzstufe:
+    """The session's Schutzstufe as the person set it last, readable from any thread at any time.
+
+    A script run reads the Schutzstufe once, when it starts. Streamlit starts the next run as soon as
+    the person clicks, while the previous run may still be inside a call to a model service (a status
+    check, say) and go on to the next one. The gateway asks this object right before every contact,
+    so a run that began at Schutzstufe 1 cannot reach a public service after the switch to 2.
+    """
+
+    def __init__(self, level: Schutzstufe) -> None:
+        self._level = level
+
+    def set(self, level: Schutzstufe) -> None:
+        self._level = level  # one reference assignment: atomic, no lock needed
+
+    def __call__(self) -> Schutzstufe:
+        return self._level
 
 
 def settings() -> Settings:
@@ -29,10 +49,40 @@ def settings() -> Settings:
     return load_settings()
 
 
+def live_schutzstufe() -> LiveSchutzstufe:
+    """This session's live Schutzstufe, brought in line with the session state."""
+    live: LiveSchutzstufe | None = st.session_state.get(KEY_LIVE_SCHUTZSTUFE)
+    if live is None:
+        live = st.session_state[KEY_LIVE_SCHUTZSTUFE] = LiveSchutzstufe(schutzstufe())
+    else:
+        live.set(schutzstufe())
+    return live
+
+
+def sync_schutzstufe() -> None:
+    """Callback of the Schutzstufe switch: runs before the next script run starts."""
+    live_schutzstufe()
+
+
+def set_schutzstufe(level: Schutzstufe) -> None:
+    """Change the Schutzstufe from code (e.g. "Auf Schutzstufe 2 wechseln"): switch and live level."""
+    st.session_state[KEY_SCHUTZSTUFE] = int(level)
+    live_schutzstufe()
+
+
 def gateway() -> Gateway:
-    """The gateway for this run, recording into the shared run log under this session's id."""
+    """The gateway for this run, recording into the shared run log under this session's id.
+
+    Every contact it makes is checked against the session's live Schutzstufe as well as the level the
+    request carries.
+    """
     session = st.session_state.setdefault("_session_id", uuid.uuid4().hex[:12])
-    return logged_gateway(settings(), session=session, workshop=st.session_state.get(KEY_WORKSHOP))
+    return logged_gateway(
+        settings(),
+        session=session,
+        workshop=st.session_state.get(KEY_WORKSHOP),
+        live_schutzstufe=live_schutzstufe(),
+    )
 
 
 def model_key(endpoint_id: str) -> str:
@@ -71,19 +121,33 @@ def selection(gw: Gateway) -> Selection:
     return Selection(level, endpoint, model)
 
 
-def endpoint_status(
-    gw: Gateway, endpoint_id: str, level: Schutzstufe, refresh: bool = False
-) -> EndpointStatus:
-    """Status of an endpoint, cached per session for a short time so the sidebar stays fast."""
-    cache: dict = st.session_state.setdefault(KEY_STATUS_CACHE, {})
-    endpoint = gw.settings.endpoint(endpoint_id)
-    key = (endpoint, int(level), bool(endpoint and gw.settings.api_key(endpoint)))
-    hit = cache.get(key)
-    if hit and not refresh and time.monotonic() - hit[0] < STATUS_TTL_S:
-        return hit[1]
-    status = gw.status(endpoint_id, level)
-    cache[key] = (time.monotonic(), status)
-    return status
+StatusKey = tuple[Endpoint | None, int, bool]
+
+
+def endpoint_statuses(gw: Gateway, endpoint_ids: list[str], level: Schutzstufe) -> dict[str, EndpointStatus]:
+    """Status of several endpoints, cached per session for a short time so the sidebar stays fast.
+
+    The ones not in the cache are checked one after the other, at the level this run started with;
+    the gateway compares each contact with the session's live Schutzstufe as well.
+    """
+    cache: dict[StatusKey, tuple[float, EndpointStatus]] = st.session_state.setdefault(KEY_STATUS_CACHE, {})
+    keys: dict[str, StatusKey] = {}
+    for endpoint_id in endpoint_ids:
+        endpoint = gw.settings.endpoint(endpoint_id)
+        keys[endpoint_id] = (endpoint, int(level), bool(endpoint and gw.settings.api_key(endpoint)))
+    statuses: dict[str, EndpointStatus] = {}
+    for endpoint_id, key in keys.items():
+        hit = cache.get(key)
+        if hit and time.monotonic() - hit[0] < STATUS_TTL_S:
+            statuses[endpoint_id] = hit[1]
+        else:
+            statuses[endpoint_id] = gw.status(endpoint_id, level)
+            cache[key] = (time.monotonic(), statuses[endpoint_id])
+    return statuses
+
+
+def endpoint_status(gw: Gateway, endpoint_id: str, level: Schutzstufe) -> EndpointStatus:
+    return endpoint_statuses(gw, [endpoint_id], level)[endpoint_id]
 
 
 def clear_status_cache() -> None:

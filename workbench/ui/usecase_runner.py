@@ -6,6 +6,9 @@ holds what all kinds share. Session-state keys carry the prefix ``uc_<id>_``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, NoReturn
+
 import streamlit as st
 
 from workbench.chat import Conversation
@@ -16,7 +19,7 @@ from workbench.gateway import Gateway, Result
 from workbench.policy import Schutzstufe
 from workbench.structured import StructuredFormatError
 from workbench.ui import components, privacy_panel, state
-from workbench.usecases import UseCase
+from workbench.usecases import Field, UseCase
 
 
 def key(usecase: UseCase, name: str) -> str:
@@ -60,7 +63,7 @@ def form(usecase: UseCase) -> dict[str, object]:
     return values
 
 
-def _file_field(usecase: UseCase, field, widget_key: str) -> str:
+def _file_field(usecase: UseCase, field: Field, widget_key: str) -> str:
     upload = st.file_uploader(
         f"{field.label}: Datei hochladen (optional)",
         type=list(SUPPORTED),
@@ -110,7 +113,7 @@ def recommended_level(usecase: UseCase, level: Schutzstufe) -> None:
 
 
 def _switch_to_stufe_2() -> None:
-    st.session_state[state.KEY_SCHUTZSTUFE] = int(Schutzstufe.TWO)
+    state.set_schutzstufe(Schutzstufe.TWO)
 
 
 def send(
@@ -120,7 +123,7 @@ def send(
     values: dict[str, object],
     prompt: str,
     *,
-    schema: dict | None = None,
+    schema: dict[str, Any] | None = None,
     action: str | None = None,
     show: bool = True,
 ) -> Result | None:
@@ -169,8 +172,8 @@ def ask_structured(
     prompt: str,
     *,
     instruction: str,
-    schema: dict,
-    parse,
+    schema: dict[str, Any],
+    parse: Callable[[str], object],
     store: str,
     action: str | None = None,
 ) -> None:
@@ -197,22 +200,23 @@ def ask_structured(
         st.session_state[key(usecase, store)] = (None, result, str(error))
 
 
-def unreadable(usecase: UseCase, result: Result, what: str, error: str) -> None:
-    """The fallback when the model gave no usable structure: its text, with the note why."""
+def unreadable(usecase: UseCase, result: Result, what: str, error: str | None) -> None:
+    """The fallback when the model gave no usable structure: its text, with the note why (if known)."""
+    reason = f" ({error})" if error else ""
     st.warning(
-        f"Die KI hat auch nach einer Nachfrage {what} geliefert ({error}). Ihre Antwort als Text:",
+        f"Die KI hat auch nach einer Nachfrage {what} geliefert{reason}. Ihre Antwort als Text:",
         icon=":material/warning:",
     )
     st.markdown(result.text)
     components.result_footer(result, key=key(usecase, "unreadable"))
 
 
-def _keep(usecase: UseCase, prompt: str, schema: dict | None, exc: WorkbenchError) -> None:
+def _keep(usecase: UseCase, prompt: str, schema: dict[str, Any] | None, exc: WorkbenchError) -> NoReturn:
     st.session_state[key(usecase, "failed")] = (prompt, schema, exc)
     st.rerun()
 
 
-def retry_panel(gw: Gateway, usecase: UseCase) -> tuple[str, dict | None, str | None] | None:
+def retry_panel(gw: Gateway, usecase: UseCase) -> tuple[str, dict[str, Any] | None, str | None] | None:
     """Show why the last turn was not answered; returns (prompt, schema, action) when the person retries."""
     failed = st.session_state.get(key(usecase, "failed"))
     if not failed:
@@ -250,7 +254,9 @@ def history(usecase: UseCase) -> None:
 
 def downloads(usecase: UseCase) -> None:
     conv: Conversation | None = st.session_state.get(key(usecase, "conversation"))
-    last = conv.last_result() if conv else None
+    if conv is None:
+        return
+    last = conv.last_result()
     if last is None:
         return
     cols = st.columns(3)
