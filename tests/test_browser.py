@@ -31,6 +31,10 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
+# How long an expectation may wait for the app to reach a state. The tests wait for what the app shows
+# (a text, a test id, the script state), never for a fixed time; on a loaded two-core machine a chart
+# can take a good while, and an expectation that is met returns at once.
+STATE_TIMEOUT_MS = 60_000
 
 pytestmark = pytest.mark.browser
 
@@ -48,9 +52,10 @@ def _require_chromium() -> None:
 def browser():
     """Headless Chromium for one test; screenshots go to test-artifacts/."""
     _require_chromium()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
+    expect.set_options(timeout=STATE_TIMEOUT_MS)
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -61,15 +66,29 @@ def browser():
 
 def _page(browser, height: int):
     """A page in a browser context of its own: its own cookies, so its own Streamlit session."""
-    return browser.new_page(viewport={"width": 1400, "height": height}, locale="de-DE")
+    page = browser.new_page(viewport={"width": 1400, "height": height}, locale="de-DE")
+    page.set_default_timeout(STATE_TIMEOUT_MS)
+    return page
 
 
 def _wait_idle(page) -> None:
-    """Wait until Streamlit has finished the current script run (stale elements stay visible meanwhile)."""
+    """Wait until the app reports that no script run is going on.
+
+    Right after a click the report may still be the old one, so callers first wait for something the
+    click changes on the screen; this then makes sure the run that drew it has ended.
+    """
     from playwright.sync_api import expect
 
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=20_000)
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+
+
+def _wait_until(condition, what: str, timeout: float = STATE_TIMEOUT_MS / 1000) -> None:
+    """Poll a condition on the fake servers' records (they are not on the screen)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.02)
 
 
 def _free_port() -> int:
@@ -132,30 +151,30 @@ def test_chat_at_schutzstufe_2_in_chromium(running_app, browser, fake_ollama, fa
 
     page = _page(browser, 1000)
     page.goto(running_app)
-    expect(page.get_by_role("heading", name="Die Schutzstufen")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Die Schutzstufen")).to_be_visible()
     sidebar = page.get_by_test_id("stSidebar")
-    expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible(timeout=15_000)
+    expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible()
     assert fake_openai.requests == []  # a new session starts at Schutzstufe 2
 
     # Switch to 1 and back to 2: the public API becomes selectable, then locked again.
     sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
     _wait_idle(page)
-    expect(sidebar.get_by_text("Nicht verfügbar:")).to_have_count(0, timeout=15_000)
+    expect(sidebar.get_by_text("Nicht verfügbar:")).to_have_count(0)
     sidebar.get_by_text("Schutzstufe 2 – mit Personenbezug").click()
     _wait_idle(page)
-    expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible(timeout=15_000)
+    expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible()
     expect(sidebar.get_by_text("ist ein öffentlicher Dienst").first).to_be_visible()
     seen_at_stufe_1 = len(fake_openai.requests)  # status checks while Schutzstufe 1 was chosen
 
     sidebar.get_by_role("link", name="Freier Chat").click()
-    expect(page.get_by_role("heading", name="Freier Chat")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("heading", name="Freier Chat")).to_be_visible()
     chat_box = page.get_by_placeholder("Ihre Frage oder Aufgabe …")
     chat_box.fill("Plane einen Neujahrsempfang für 250 Gäste.")
     chat_box.press("Enter")
 
-    expect(page.get_by_text(answer)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(answer)).to_be_visible()
     notice = page.get_by_text("Transparenzhinweis:").first
-    expect(notice).to_be_visible(timeout=15_000)
+    expect(notice).to_be_visible()
     notice_text = page.locator("[data-testid=stCaptionContainer]", has_text="Transparenzhinweis").first
     expect(notice_text).to_contain_text("Schutzstufe 2")
     expect(notice_text).to_contain_text("Lokales Ollama")
@@ -172,6 +191,43 @@ def test_chat_at_schutzstufe_2_in_chromium(running_app, browser, fake_ollama, fa
     assert fake_openai.chat_requests == []
 
 
+def test_switch_to_2_during_a_status_check_reaches_no_public_service(
+    running_app, browser, fake_ollama, fake_openai
+):
+    """The person switches 1 -> 2 while the Stufe-1 run still waits for a slow local status check.
+
+    Streamlit starts the Stufe-2 run at once and lets the old run finish its current call; the old
+    run would check the public service next, at the level it started with. It must not reach it.
+    """
+    from playwright.sync_api import expect
+
+    page = _page(browser, 1000)
+    page.goto(running_app)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible()
+    _wait_idle(page)
+    assert fake_openai.requests == []
+
+    before = len(fake_ollama.requests)
+    fake_ollama.fault, fake_ollama.delay = "slow", 1.0  # every Ollama request waits a second
+    sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
+    _wait_until(lambda: len(fake_ollama.requests) > before, "the Stufe-1 status check of Ollama")
+    sidebar.get_by_text("Schutzstufe 2 – mit Personenbezug").click()
+    expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible()
+    expect(sidebar.get_by_text("ist ein öffentlicher Dienst").first).to_be_visible()
+
+    # The old run asks Ollama for its version, then for its models (a second each), and would then
+    # turn to the public service. Wait until it has sent the second request, then let it finish.
+    _wait_until(
+        lambda: any(r.path == "/api/tags" for r in fake_ollama.requests[before:]),
+        "the old run's second Ollama request",
+    )
+    time.sleep(fake_ollama.delay + 2.0)  # time for a public check that must not come
+    _wait_idle(page)
+    assert fake_openai.requests == []
+    page.screenshot(path=str(ARTIFACTS / "stufe-2-nach-wechsel.png"), full_page=True)
+
+
 def test_privacy_check_and_held_back_chat_in_chromium(running_app, browser, fake_ollama, fake_openai):
     from playwright.sync_api import expect
 
@@ -179,7 +235,7 @@ def test_privacy_check_and_held_back_chat_in_chromium(running_app, browser, fake
     page.goto(running_app)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_role("link", name="Datenschutz-Check").click()
-    expect(page.get_by_role("heading", name="Datenschutz-Check")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Datenschutz-Check")).to_be_visible()
     page.get_by_role("button", name="Beispieltext laden").click()
     _wait_idle(page)
     expect(page.get_by_test_id("stAlert").filter(has_text="Empfehlung:")).to_contain_text("Schutzstufe 2")
@@ -192,24 +248,24 @@ def test_privacy_check_and_held_back_chat_in_chromium(running_app, browser, fake
 
     # Schutzstufe 1 with the public API: an IBAN in the chat is held back, nothing is sent.
     sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
+    expect(sidebar.get_by_text("Nicht verfügbar:")).to_have_count(0)
     _wait_idle(page)
     sidebar.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="OpenAI (öffentliche API) (öffentlicher Dienst)").click()
+    expect(sidebar.get_by_role("combobox", name="Modell")).to_have_value("gpt-4o-mini")
     _wait_idle(page)
     sidebar.get_by_role("link", name="Freier Chat").click()
     chat_box = page.get_by_placeholder("Ihre Frage oder Aufgabe …")
-    expect(chat_box).to_be_visible(timeout=15_000)
+    expect(chat_box).to_be_visible()
     chat_box.fill("Bitte überweisen Sie an DE89 3704 0044 0532 0130 00.")
     chat_box.press("Enter")
-    expect(page.get_by_text("Personenbezogene Daten gefunden").first).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Personenbezogene Daten gefunden").first).to_be_visible()
     expect(page.get_by_role("button", name="Auf Schutzstufe 2 wechseln und lokal senden")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "chat-zurueckgehalten.png"), full_page=True)
     assert fake_openai.chat_requests == []
 
     page.get_by_role("button", name="Auf Schutzstufe 2 wechseln und lokal senden").click()
-    expect(page.get_by_text("Dies ist eine Testantwort der Fake-Instanz.").first).to_be_visible(
-        timeout=30_000
-    )
+    expect(page.get_by_text("Dies ist eine Testantwort der Fake-Instanz.").first).to_be_visible()
     expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible()
     assert fake_openai.chat_requests == []
     assert "DE89 3704" in fake_ollama.chat_requests[-1].body["messages"][-1]["content"]
@@ -226,14 +282,14 @@ def test_neujahrsempfang_end_to_end_in_chromium(running_app, browser, fake_ollam
     page = _page(browser, 1600)
     page.goto(running_app)
     page.locator('a[href*="id=neujahrsempfang"]').first.click()
-    expect(page.get_by_role("heading", name="Neujahrsempfang planen")).to_be_visible(timeout=30_000)
+    expect(page.get_by_role("heading", name="Neujahrsempfang planen")).to_be_visible()
     page.get_by_text("Vorschau: Das wird an das Modell gesendet").click()
     expect(page.get_by_text("Landrätin").first).to_be_visible()
     page.get_by_role("button", name="An das Modell senden").click()
-    expect(page.get_by_text("Der Plan dauert 75 statt 60 Minuten.")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Der Plan dauert 75 statt 60 Minuten.")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "neujahrsempfang-fehler.png"), full_page=True)
     page.get_by_role("button", name="Plan korrigieren lassen").click()
-    expect(page.get_by_text("Der Plan erfüllt alle Vorgaben")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Der Plan erfüllt alle Vorgaben")).to_be_visible()
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
     expect(page.get_by_text("Transparenzhinweis:").first).to_be_visible()
     for label in ("Ablaufplan (Markdown)", "Ablaufplan (Word)", "Ablaufplan (CSV)"):
@@ -258,15 +314,15 @@ def test_sponsor_page_in_chromium(running_app, browser, fake_ollama, fake_openai
     page.goto(running_app)
     page.get_by_test_id("stSidebar").get_by_role("link", name="Sponsorenabgleich").click()
     expect(page.get_by_role("heading", name="Sponsorenabgleich").or_(
-        page.get_by_role("heading", name="Sponsorenliste abgleichen"))).to_be_visible(timeout=30_000)  # fmt: skip
+        page.get_by_role("heading", name="Sponsorenliste abgleichen"))).to_be_visible()  # fmt: skip
     page.get_by_role("button", name="Beispieldaten der Musterstadt verwenden").click()
     page.get_by_role("button", name="Abgleich starten").click()
-    expect(page.get_by_text("Unternehmen ohne Sponsoring")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("Unternehmen ohne Sponsoring")).to_be_visible()
     expect(page.get_by_role("tab", name="Noch keine Sponsoren")).to_be_visible()
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
     expect(page.get_by_text("Berechnet ohne KI").first).to_be_visible()
     page.get_by_role("button", name="Dieselbe Frage an die KI stellen").click()
-    expect(page.get_by_text("übersehen", exact=True)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("übersehen", exact=True)).to_be_visible()
     expect(page.get_by_text("Stadtbäckerei Krumme GmbH")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "sponsoren.png"), full_page=True)
     expect(page.get_by_text("Traceback")).to_have_count(0)
@@ -291,9 +347,7 @@ def test_agent_four_steps_in_chromium(running_app, browser, fake_ollama, fake_op
     page.goto(running_app)
     page.get_by_test_id("stSidebar").get_by_role("link", name="KI-Agent: Abfalltouren").click()
     page.get_by_role("button", name="Beispieldaten der Musterstadt verwenden").click()
-    expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible(
-        timeout=30_000
-    )
+    expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible()
     for number, text in enumerate(
         [
             "Schritt eins erledigt",
@@ -305,11 +359,11 @@ def test_agent_four_steps_in_chromium(running_app, browser, fake_ollama, fake_op
     ):
         label = "Agent starten" if number == 1 else "Weiter"
         page.get_by_role("button", name=f"{label}: Schritt {number} ausführen").click()
-        expect(page.get_by_text(text).first).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(text).first).to_be_visible()
         if number < 4:  # the next step waits for the person
             expect(page.get_by_role("button", name=f"Weiter: Schritt {number + 1} ausführen")).to_be_visible()
     expect(page.get_by_text("daten_zusammenfuehren").first).to_be_visible()
-    expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=15_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(4)
     expect(page.get_by_text("Transparenzhinweis:").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "agent.png"), full_page=True)
     page.locator(".js-plotly-plot").nth(2).screenshot(path=str(ARTIFACTS / "agent-karte.png"))
@@ -318,16 +372,14 @@ def test_agent_four_steps_in_chromium(running_app, browser, fake_ollama, fake_op
     # the same four steps in guided mode: the workbench calls the tools, the model comments
     _wait_idle(page)
     page.get_by_role("button", name="Neu beginnen").click()
-    expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible(
-        timeout=20_000
-    )
+    expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible()
     page.get_by_test_id("stRadio").get_by_text("Geführter Modus", exact=True).click()
     _wait_idle(page)
     fake_ollama.replies.extend([Reply(text=f"Geführt {n}.") for n in range(1, 5)])
     for number in range(1, 5):
         label = "Agent starten" if number == 1 else "Weiter"
         page.get_by_role("button", name=f"{label}: Schritt {number} ausführen").click()
-        expect(page.get_by_text(f"Geführt {number}.").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_text(f"Geführt {number}.").first).to_be_visible()
     expect(page.get_by_text("geführter Modus").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "agent-gefuehrt.png"), full_page=True)
     assert len(fake_ollama.chat_requests) == 10
@@ -356,8 +408,9 @@ def test_workshop_comparison_and_evaluation_in_chromium(
         sidebar.get_by_role("link", name="Workshop", exact=True).click()
         page.get_by_label("Code").fill(code.lower())
         page.get_by_role("button", name="Beitreten").click()
-        expect(page.get_by_text("Sie nehmen am Workshop").first).to_be_visible(timeout=20_000)
+        expect(page.get_by_text("Sie nehmen am Workshop").first).to_be_visible()
         sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
+        expect(sidebar.get_by_text("Nicht verfügbar:")).to_have_count(0)
         _wait_idle(page)
         sidebar.get_by_role("link", name="Vergleich lokal – öffentlich").click()
         box = page.get_by_label("Text an beide Modelle")
@@ -365,21 +418,21 @@ def test_workshop_comparison_and_evaluation_in_chromium(
         box.press("Control+Enter")  # a text area reports its value on blur or Ctrl+Enter
         _wait_idle(page)
         page.get_by_role("button", name="Beide Modelle fragen").click()
-        expect(page.get_by_text("Daten verlassen die Organisation:").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_text("Daten verlassen die Organisation:").first).to_be_visible()
         page.get_by_test_id("stForm").get_by_text(rating, exact=True).click()
         page.get_by_role("button", name="Bewertung speichern").click()
-        expect(page.get_by_text("gespeichert")).to_be_visible(timeout=20_000)
+        expect(page.get_by_text("gespeichert")).to_be_visible()
         if number == 1:
             page.screenshot(path=str(ARTIFACTS / "vergleich.png"), full_page=True)
         page.context.close()
     trainer = _page(browser, 1800)
     trainer.goto(running_app)
     trainer.get_by_test_id("stSidebar").get_by_role("link", name="Auswertung").click()
-    expect(trainer.get_by_text("Teilnehmende Sitzungen")).to_be_visible(timeout=20_000)
+    expect(trainer.get_by_text("Teilnehmende Sitzungen")).to_be_visible()
     metric = trainer.get_by_test_id("stMetric").filter(has_text="Teilnehmende Sitzungen")
     expect(metric).to_contain_text("2")
     expect(trainer.get_by_test_id("stMetric").filter(has_text="Bewertungen")).to_contain_text("4")
-    expect(trainer.locator(".js-plotly-plot")).to_have_count(2, timeout=15_000)
+    expect(trainer.locator(".js-plotly-plot")).to_have_count(2)
     trainer.screenshot(path=str(ARTIFACTS / "auswertung.png"), full_page=True)
     runs = log.runs(workshop=code)
     assert runs["session"].nunique() == 2
