@@ -55,3 +55,33 @@ def test_unreachable_model_is_explained(workbench_env, fake_ollama):
     at.button(key="ag_next").click().run()
     no_exception(at)
     assert "ollama serve" in texts(at.error)
+
+
+def test_report_lists_the_flagged_tours_as_a_markdown_table():
+    import pandas as pd
+
+    from workbench.ui.agent_view import report_markdown
+
+    analysis = pd.DataFrame(
+        {
+            "tour_id": ["T01", "T05"],
+            "bezirk": ["Altstadt", "Hafen"],
+            "fraktion": ["Restmüll", "Papier"],
+            "reasons": ["", "Gemeldete Menge weicht um +40 % ab"],
+            "complaints": [0, 3],
+            "flagged": [False, True],
+        }
+    )
+    report = report_markdown([], analysis)
+    lines = report.splitlines()
+    header = next(line for line in lines if line.startswith("| tour_id"))
+    assert [cell.strip() for cell in header.strip("|").split("|")] == [
+        "tour_id",
+        "bezirk",
+        "fraktion",
+        "reasons",
+        "complaints",
+    ]
+    assert any(line.startswith("| T05") and "+40 %" in line for line in lines)
+    assert not any("T01" in line for line in lines)
+    assert report_markdown([], analysis.assign(flagged=False)).rstrip().endswith("Keine.")
