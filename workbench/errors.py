@@ -105,6 +105,12 @@ class InvalidRequest(BackendError):
     title = "Anfrage abgelehnt"
 
 
+class RedirectRefused(BackendError):
+    """The endpoint answered with a redirect (3xx). Followed, it could carry Stufe-2 data elsewhere."""
+
+    title = "Umleitung nicht gefolgt"
+
+
 _SECRET_PATTERNS = [
     re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*.]{6,}"),
     re.compile(r"(?i)\bbearer\s+[A-Za-z0-9_\-.=*]{6,}"),

@@ -42,6 +42,11 @@ Faults (``srv.fault = ...``):
     its full Content-Length, sends half the body and closes. Other endpoints
     answer normally.
 
+``"redirect"``
+    Every request is answered with ``redirect_status`` (307) and a ``Location``
+    with the same path and query on ``redirect_to`` (e.g. another fake's
+    ``base_url``), as a misconfigured or hostile proxy might answer.
+
 ``fault_scope = "chat"`` restricts faults to the chat endpoint;
 ``fault_times = n`` clears the fault after it hit ``n`` requests.
 """

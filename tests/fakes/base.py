@@ -25,7 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar, Literal, Self
 
 FAULTS: frozenset[str] = frozenset(
-    {"down", "unknown_model", "unauthorized", "rate_limit", "server_error", "slow", "break"}
+    {"down", "unknown_model", "unauthorized", "rate_limit", "server_error", "slow", "break", "redirect"}
 )
 """Every value accepted by ``FakeServer.fault`` (besides ``None``)."""
 
@@ -406,6 +406,8 @@ class FakeServer:
         Seconds between two streamed chunks (always applied, default 0).
     ``break_after``
         Number of content chunks a "break" fault lets through before cutting.
+    ``redirect_to`` / ``redirect_status``
+        Base URL (scheme, host, port) a "redirect" fault points to, and the 3xx status it answers with.
 
     Read-only for tests: ``requests`` (every request in arrival order, faulted
     ones included), ``chat_requests`` and ``errors`` (exceptions raised inside
@@ -440,6 +442,8 @@ class FakeServer:
         self.delay = 0.0
         self.chunk_delay = 0.0
         self.break_after = 2
+        self.redirect_to = ""
+        self.redirect_status = 307
 
     # public API ---------------------------------------------------------
 
@@ -611,6 +615,11 @@ class FakeServer:
             self._send_not_found(ex)
             return
         fault = self._take_fault(route)
+        if fault == "redirect":  # the same path and query on another server, as a proxy might send it
+            query = f"?{ex.request.query}" if ex.request.query else ""
+            location = self.redirect_to.rstrip("/") + ex.path + query
+            ex.send_text(self.redirect_status, f"Moved to {location}", {"Location": location})
+            return
         if fault == "slow":
             ex.sleep(self.delay)
         elif fault in ERROR_FAULTS:

@@ -11,9 +11,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from workbench.config import Endpoint
-from workbench.errors import StreamInterrupted, WorkbenchError
+from workbench.errors import RedirectRefused, StreamInterrupted, WorkbenchError
 
 # A chat message, a tool definition or a model option set, in the OpenAI-style shape both backends take.
 JSONDict = dict[str, Any]
@@ -120,6 +121,19 @@ class Backend(ABC):
         """The stream ended cleanly but without the protocol's end-of-answer marker."""
         return StreamInterrupted(
             f"„{self.endpoint.label}“ hat die Antwort ohne Abschlussmeldung beendet.", _KEEP_PARTIAL
+        )
+
+    def redirected(self, status: int, location: str | None) -> RedirectRefused:
+        """The endpoint sent the request elsewhere. Clients never follow: the target was not approved."""
+        target = urlsplit(urljoin(self.endpoint.base_url, location or "")).netloc if location else ""
+        where = f" an „{target}“" if target else ""
+        return RedirectRefused(
+            f"„{self.endpoint.label}“ hat die Anfrage{where} umgeleitet (HTTP {status}). Die Werkbank folgt "
+            "keiner Umleitung: Ihre Daten gehen nur an die Adresse, die für diesen Dienst freigegeben ist. "
+            "Es wurde nichts weitergeleitet.",
+            "Prüfen Sie die Adresse des Dienstes (base_url in workbench.toml bzw. OLLAMA_HOST, "
+            "OPENAI_BASE_URL), etwa http statt https oder einen fehlenden Schrägstrich. Ist das Ziel "
+            "ein freigegebener Dienst, tragen Sie es selbst als Endpunkt ein; sonst wenden Sie sich an Ihre IT.",
         )
 
     def pull(self, model: str) -> Iterator[PullProgress]:

@@ -38,7 +38,15 @@ class OllamaBackend(Backend):
             host=endpoint.base_url,
             timeout=httpx.Timeout(endpoint.timeout, connect=endpoint.connect_timeout),
             headers=headers,
+            # A redirect could carry the request to a host nobody approved: never follow one, and
+            # stop at the 3xx itself, whose Location the client's own error would not keep.
+            follow_redirects=False,
+            event_hooks={"response": [self._refuse_redirect]},
         )
+
+    def _refuse_redirect(self, response: httpx.Response) -> None:
+        if 300 <= response.status_code < 400:
+            raise self.redirected(response.status_code, response.headers.get("location"))
 
     # --- error mapping --------------------------------------------------------------------------
 

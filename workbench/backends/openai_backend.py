@@ -41,6 +41,12 @@ class OpenAIBackend(Backend):
             base_url=endpoint.base_url,
             timeout=openai.Timeout(endpoint.timeout, connect=endpoint.connect_timeout),
             max_retries=1,
+            # The client follows redirects by default; one could carry the request to a host nobody
+            # approved. A 3xx becomes an APIStatusError and is reported (see `_map`).
+            http_client=openai.DefaultHttpxClient(
+                timeout=openai.Timeout(endpoint.timeout, connect=endpoint.connect_timeout),
+                follow_redirects=False,
+            ),
         )
 
     def _detail(self, exc: Exception) -> str:
@@ -87,6 +93,8 @@ class OpenAIBackend(Backend):
                 "Prüfen Sie die Netzverbindung und die Adresse (OPENAI_BASE_URL bzw. base_url in "
                 "workbench.toml).",
             )
+        if isinstance(exc, openai.APIStatusError) and 300 <= exc.status_code < 400:
+            return self.redirected(exc.status_code, exc.response.headers.get("location"))
         if isinstance(exc, openai.APIStatusError) and exc.status_code >= 500:
             return ServerFailure(
                 f"„{label}“ meldet einen Serverfehler ({exc.status_code}).",
