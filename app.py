@@ -13,40 +13,40 @@ log = logging.getLogger("workbench.app")
 
 pages = {
     "Werkbank": [
-        st.Page("pages/start.py", title="Start", icon=":material/home:", url_path="start", default=True),
+        st.Page("views/start.py", title="Start", icon=":material/home:", url_path="start", default=True),
         st.Page(
-            "pages/usecase.py", title="Anwendungsfälle", icon=":material/school:", url_path="anwendungsfaelle"
+            "views/usecase.py", title="Anwendungsfälle", icon=":material/school:", url_path="anwendungsfaelle"
         ),
         st.Page(
-            "pages/sponsors.py", title="Sponsorenabgleich", icon=":material/handshake:", url_path="sponsoren"
+            "views/sponsors.py", title="Sponsorenabgleich", icon=":material/handshake:", url_path="sponsoren"
         ),
         st.Page(
-            "pages/agent.py",
+            "views/agent.py",
             title="KI-Agent: Abfalltouren",
             icon=":material/local_shipping:",
             url_path="agent",
         ),
-        st.Page("pages/chat.py", title="Freier Chat", icon=":material/chat:", url_path="chat"),
+        st.Page("views/chat.py", title="Freier Chat", icon=":material/chat:", url_path="chat"),
         st.Page(
-            "pages/compare.py",
+            "views/compare.py",
             title="Vergleich lokal – öffentlich",
             icon=":material/compare:",
             url_path="vergleich",
         ),
-        st.Page("pages/history.py", title="Verlauf", icon=":material/history:", url_path="verlauf"),
+        st.Page("views/history.py", title="Verlauf", icon=":material/history:", url_path="verlauf"),
         st.Page(
-            "pages/privacy_check.py",
+            "views/privacy_check.py",
             title="Datenschutz-Check",
             icon=":material/shield_person:",
             url_path="datenschutz",
         ),
     ],
     "Workshops": [
-        st.Page("pages/workshop.py", title="Workshop", icon=":material/groups:", url_path="workshop"),
-        st.Page("pages/evaluation.py", title="Auswertung", icon=":material/insights:", url_path="auswertung"),
+        st.Page("views/workshop.py", title="Workshop", icon=":material/groups:", url_path="workshop"),
+        st.Page("views/evaluation.py", title="Auswertung", icon=":material/insights:", url_path="auswertung"),
     ],
     "Einstellungen": [
-        st.Page("pages/models.py", title="Modelle & Status", icon=":material/dns:", url_path="modelle"),
+        st.Page("views/models.py", title="Modelle & Status", icon=":material/dns:", url_path="modelle"),
     ],
 }
 navigation = st.navigation(pages, expanded=True)

@@ -5,7 +5,7 @@ from tests.test_pages import load, no_exception, texts
 
 
 def start(**state):
-    at = load("pages/agent.py", **state)
+    at = load("views/agent.py", **state)
     assert "Laden Sie die vier Dateien hoch" in texts(at.info)
     next(b for b in at.button if b.label == "Beispieldaten der Musterstadt verwenden").click().run()
     no_exception(at)

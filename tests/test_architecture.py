@@ -5,7 +5,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCT_FILES = [
-    p for p in [ROOT / "app.py", *ROOT.glob("pages/*.py"), *ROOT.glob("workbench/**/*.py")] if p.is_file()
+    p for p in [ROOT / "app.py", *ROOT.glob("views/*.py"), *ROOT.glob("workbench/**/*.py")] if p.is_file()
 ]
 
 

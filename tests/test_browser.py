@@ -228,6 +228,25 @@ def test_switch_to_2_during_a_status_check_reaches_no_public_service(
     page.screenshot(path=str(ARTIFACTS / "stufe-2-nach-wechsel.png"), full_page=True)
 
 
+def test_deep_link_as_first_request_gets_the_whole_app(running_app, browser, fake_ollama, fake_openai):
+    """The first request the fresh server ever gets is a deep link: it still runs app.py, with the
+    navigation, the sidebar and the Schutzstufe switch, and later sessions get the same."""
+    from playwright.sync_api import expect
+
+    for path in ("chat", "datenschutz"):
+        page = _page(browser, 1000)
+        page.goto(f"{running_app}/{path}")
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text("Schutzstufe 2 – mit Personenbezug")).to_be_visible()
+        expect(sidebar.get_by_role("link", name="Freier Chat")).to_be_visible()
+        expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible()
+        for raw_name in ("privacy check", "app"):  # file names of a page list Streamlit made itself
+            expect(sidebar.get_by_role("link", name=raw_name, exact=True)).to_have_count(0)
+        expect(page.get_by_text("Page not found")).to_have_count(0)
+        page.context.close()
+    assert fake_openai.requests == []
+
+
 def test_privacy_check_and_held_back_chat_in_chromium(running_app, browser, fake_ollama, fake_openai):
     from playwright.sync_api import expect
 

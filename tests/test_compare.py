@@ -89,7 +89,7 @@ def test_cli_compare(workbench_env, fake_ollama, fake_openai):
 def test_compare_page_with_rating(workbench_env, fake_ollama, fake_openai):
     fake_ollama.replies.append(Reply(text="Antwort vom lokalen Modell."))
     fake_openai.replies.append(Reply(text="Antwort vom öffentlichen Modell."))
-    at = load("pages/compare.py", schutzstufe=1)
+    at = load("views/compare.py", schutzstufe=1)
     at.text_area[0].set_value("Drei Ideen für ein Stadtfest").run()
     next(b for b in at.button if b.label == "Beide Modelle fragen").click().run()
     no_exception(at)
@@ -113,7 +113,7 @@ def test_compare_page_with_rating(workbench_env, fake_ollama, fake_openai):
 
 
 def test_compare_page_at_stufe_2(workbench_env, fake_openai):
-    at = load("pages/compare.py", schutzstufe=2)
+    at = load("views/compare.py", schutzstufe=2)
     no_exception(at)
     assert "gesperrt" in texts(at.info)
     assert at.selectbox(key="cmp_endpoint_B").options == ["Lokales Ollama"]
@@ -121,7 +121,7 @@ def test_compare_page_at_stufe_2(workbench_env, fake_openai):
 
 
 def test_blind_mode_hides_labels_until_rated(workbench_env, fake_ollama, fake_openai):
-    at = load("pages/compare.py", schutzstufe=1, cmp_blind=True)
+    at = load("views/compare.py", schutzstufe=1, cmp_blind=True)
     at.text_area[0].set_value("Frage").run()
     next(b for b in at.button if b.label == "Beide Modelle fragen").click().run()
     no_exception(at)
@@ -138,9 +138,9 @@ def test_blind_mode_hides_labels_until_rated(workbench_env, fake_ollama, fake_op
 
 
 def test_history_page_lists_session_runs_and_protocol(workbench_env, fake_ollama):
-    chat = load("pages/chat.py", schutzstufe=2)
+    chat = load("views/chat.py", schutzstufe=2)
     chat.chat_input[0].set_value("Hallo").run()
-    at = load("pages/history.py", _session_id=chat.session_state["_session_id"])
+    at = load("views/history.py", _session_id=chat.session_state["_session_id"])
     no_exception(at)
     table = at.dataframe[0].value
     assert table["purpose"].tolist() == ["chat"] and table["decision"].tolist() == ["gesendet"]

@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 from tests.fakes import Reply
 
 # The Start page is the app's default page, so "app.py" renders it together with the sidebar.
-PAGES = ["app.py", "pages/chat.py", "pages/models.py"]
+PAGES = ["app.py", "views/chat.py", "views/models.py"]
 
 
 def load(path: str, **state) -> AppTest:
@@ -91,7 +91,7 @@ def test_config_error_is_shown_and_app_still_runs(workbench_env, tmp_path):
 
 def test_chat_streams_answer_with_notice_and_downloads(workbench_env, fake_ollama, fake_openai):
     fake_ollama.replies.append(Reply(text="Der Wertstoffhof öffnet um 8 Uhr."))
-    at = load("pages/chat.py", schutzstufe=2)
+    at = load("views/chat.py", schutzstufe=2)
     at.chat_input[0].set_value("Wann öffnet der Wertstoffhof?").run()
     no_exception(at)
     assert "Der Wertstoffhof öffnet um 8 Uhr." in texts(at.markdown)
@@ -105,7 +105,7 @@ def test_chat_streams_answer_with_notice_and_downloads(workbench_env, fake_ollam
 
 def test_chat_is_multi_turn(workbench_env, fake_ollama):
     fake_ollama.replies.extend([Reply(text="Erste Antwort."), Reply(text="Zweite Antwort.")])
-    at = load("pages/chat.py", schutzstufe=2)
+    at = load("views/chat.py", schutzstufe=2)
     at.chat_input[0].set_value("Erste Frage").run()
     at.chat_input[0].set_value("Zweite Frage").run()
     no_exception(at)
@@ -116,7 +116,7 @@ def test_chat_is_multi_turn(workbench_env, fake_ollama):
 
 def test_chat_fault_keeps_the_input(workbench_env, fake_ollama):
     fake_ollama.fault = "down"
-    at = load("pages/chat.py", schutzstufe=2)
+    at = load("views/chat.py", schutzstufe=2)
     at.chat_input[0].set_value("Bitte fasse den Antrag zusammen.").run()
     no_exception(at)
     assert "ollama serve" in texts(at.error)
@@ -133,7 +133,7 @@ def test_chat_fault_keeps_the_input(workbench_env, fake_ollama):
 def test_chat_broken_stream_shows_partial_answer_as_incomplete(workbench_env, fake_ollama):
     fake_ollama.replies.append(Reply(chunks=["Der erste Teil. ", "Der zweite Teil. ", "Der Rest."]))
     fake_ollama.fault, fake_ollama.break_after = "break", 2
-    at = load("pages/chat.py", schutzstufe=2)
+    at = load("views/chat.py", schutzstufe=2)
     at.chat_input[0].set_value("Erkläre das Verfahren.").run()
     no_exception(at)
     assert "Der erste Teil. Der zweite Teil." in texts(at.markdown)
@@ -143,7 +143,7 @@ def test_chat_broken_stream_shows_partial_answer_as_incomplete(workbench_env, fa
 
 def test_chat_at_stufe_1_can_use_the_public_api(workbench_env, fake_openai):
     fake_openai.replies.append(Reply(text="Antwort der öffentlichen API."))
-    at = load("pages/chat.py", schutzstufe=1, endpoint_id="openai")
+    at = load("views/chat.py", schutzstufe=1, endpoint_id="openai")
     at.chat_input[0].set_value("Ideen für ein Stadtfest?").run()
     no_exception(at)
     assert "Antwort der öffentlichen API." in texts(at.markdown)
@@ -152,7 +152,7 @@ def test_chat_at_stufe_1_can_use_the_public_api(workbench_env, fake_openai):
 
 
 def test_chat_history_from_stufe_2_never_goes_public(workbench_env, fake_ollama, fake_openai):
-    at = load("pages/chat.py", schutzstufe=2)
+    at = load("views/chat.py", schutzstufe=2)
     at.chat_input[0].set_value("Frau Müller, Lindenstraße 12, beschwert sich.").run()
     at.session_state["schutzstufe"] = 1
     at.session_state["endpoint_id"] = "openai"
@@ -169,7 +169,7 @@ def test_chat_history_from_stufe_2_never_goes_public(workbench_env, fake_ollama,
 
 
 def test_models_page_lists_endpoints_and_models(workbench_env, fake_openai):
-    at = load("pages/models.py", schutzstufe=2)
+    at = load("views/models.py", schutzstufe=2)
     no_exception(at)
     assert [s.value for s in at.subheader] == ["Lokales Ollama", "OpenAI (öffentliche API)"]
     assert "llama3.2:latest" in at.dataframe[0].value["Modell"].tolist()
@@ -182,7 +182,7 @@ def test_models_page_lists_endpoints_and_models(workbench_env, fake_openai):
 
 def test_models_page_connection_test_and_pull(workbench_env, fake_ollama):
     fake_ollama.replies.append(Reply(text="OK"))
-    at = load("pages/models.py", schutzstufe=2)
+    at = load("views/models.py", schutzstufe=2)
     at.button(key="test_ollama").click().run()
     no_exception(at)
     assert "Antwort: OK" in texts(at.success)
@@ -197,14 +197,14 @@ def test_models_page_connection_test_and_pull(workbench_env, fake_ollama):
 
 def test_models_page_shows_ollama_down(workbench_env, fake_ollama):
     fake_ollama.fault = "down"
-    at = load("pages/models.py", schutzstufe=2)
+    at = load("views/models.py", schutzstufe=2)
     no_exception(at)
     assert "ollama serve" in texts(at.error)
 
 
 def test_models_page_tests_public_api_at_stufe_1(workbench_env, fake_openai):
     fake_openai.replies.append(Reply(text="OK"))
-    at = load("pages/models.py", schutzstufe=1)
+    at = load("views/models.py", schutzstufe=1)
     at.button(key="test_openai").click().run()
     no_exception(at)
     assert "Antwort: OK" in texts(at.success)

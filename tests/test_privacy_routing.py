@@ -210,7 +210,7 @@ def test_cli_scan_rejects_binary_and_missing_files(workbench_env, tmp_path):
 
 
 def test_chat_holds_back_and_offers_choices(workbench_env, fake_ollama, fake_openai):
-    at = load("pages/chat.py", schutzstufe=1, endpoint_id="openai")
+    at = load("views/chat.py", schutzstufe=1, endpoint_id="openai")
     at.chat_input[0].set_value(TEXT).run()
     no_exception(at)
     assert "Personenbezogene Daten gefunden" in texts(at.warning)
@@ -229,7 +229,7 @@ def test_chat_holds_back_and_offers_choices(workbench_env, fake_ollama, fake_ope
 
 def test_chat_pseudonymised_when_allowed(workbench_env, fake_openai, tmp_path):
     (tmp_path / "workbench.toml").write_text('[privacy]\npolicy = "pseudonymize"\n', encoding="utf-8")
-    at = load("pages/chat.py", schutzstufe=1, endpoint_id="openai")
+    at = load("views/chat.py", schutzstufe=1, endpoint_id="openai")
     at.chat_input[0].set_value(TEXT).run()
     fake_openai.replies.append(Reply(text="Erstattung an [PERSON_1] veranlasst."))
     at.button(key="chat_privacy_pseudo").click().run()
@@ -240,11 +240,11 @@ def test_chat_pseudonymised_when_allowed(workbench_env, fake_openai, tmp_path):
 
 
 def test_chat_confirm_only_when_allowed(workbench_env, fake_openai, tmp_path):
-    at = load("pages/chat.py", schutzstufe=1, endpoint_id="openai")
+    at = load("views/chat.py", schutzstufe=1, endpoint_id="openai")
     at.chat_input[0].set_value(TEXT).run()
     assert not [b for b in at.button if b.key == "chat_privacy_confirm"]
     (tmp_path / "workbench.toml").write_text("[privacy]\nallow_override = true\n", encoding="utf-8")
-    at = load("pages/chat.py", schutzstufe=1, endpoint_id="openai")
+    at = load("views/chat.py", schutzstufe=1, endpoint_id="openai")
     at.chat_input[0].set_value(TEXT).run()
     assert at.button(key="chat_privacy_confirm").disabled
     at.checkbox(key="chat_privacy_confirm_box").check().run()
@@ -253,7 +253,7 @@ def test_chat_confirm_only_when_allowed(workbench_env, fake_openai, tmp_path):
     assert len(fake_openai.chat_requests) == 1
 
 
-@pytest.mark.parametrize("page", ["app.py", "pages/chat.py", "pages/models.py", "pages/privacy_check.py"])
+@pytest.mark.parametrize("page", ["app.py", "views/chat.py", "views/models.py", "views/privacy_check.py"])
 def test_no_page_sends_an_iban_to_the_public_api_at_stufe_1(workbench_env, fake_openai, page):
     at = load(page, schutzstufe=1, endpoint_id="openai")
     for chat in at.chat_input:
@@ -268,7 +268,7 @@ def test_no_page_sends_an_iban_to_the_public_api_at_stufe_1(workbench_env, fake_
 
 
 def test_privacy_check_page(workbench_env, fake_ollama, fake_openai):
-    at = load("pages/privacy_check.py")
+    at = load("views/privacy_check.py")
     no_exception(at)
     assert "Fügen Sie einen Text ein" in texts(at.info)
     at.text_area(key="privacy_text").set_value(TEXT).run()

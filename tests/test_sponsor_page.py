@@ -9,7 +9,7 @@ from workbench.matching import UNSURE
 
 
 def run_sample(**state):
-    at = load("pages/sponsors.py", **state)
+    at = load("views/sponsors.py", **state)
     assert "Laden Sie beide Tabellen" in texts(at.info)
     at.button[0].click().run()  # Beispieldaten verwenden
     no_exception(at)

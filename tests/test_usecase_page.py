@@ -8,7 +8,7 @@ from tests.test_plan import GOOD, plan_json
 
 
 def open_case(usecase_id: str, **state):
-    return load("pages/usecase.py", usecase_id=usecase_id, **state)
+    return load("views/usecase.py", usecase_id=usecase_id, **state)
 
 
 def send(at):

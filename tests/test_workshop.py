@@ -75,20 +75,20 @@ def test_exercise_names():
 
 
 def test_workshop_and_evaluation_pages(workbench_env, fake_ollama):
-    at = load("pages/workshop.py")
+    at = load("views/workshop.py")
     at.button(key="FormSubmitter:ws_create-Workshop anlegen").click().run()
     no_exception(at)
     code = at.session_state["ws_created"]
     assert code in texts(at.success)
-    participant = load("pages/workshop.py")
+    participant = load("views/workshop.py")
     participant.text_input(key="ws_join_code").set_value(code.lower())
     participant.button(key="FormSubmitter:ws_join-Beitreten").click().run()
     no_exception(participant)
     assert participant.session_state["workshop_code"] == code
     assert "Sie nehmen am Workshop" in texts(participant.success)
-    chat = load("pages/chat.py", schutzstufe=2, workshop_code=code)
+    chat = load("views/chat.py", schutzstufe=2, workshop_code=code)
     chat.chat_input[0].set_value("Hallo").run()
-    evaluation = load("pages/evaluation.py")
+    evaluation = load("views/evaluation.py")
     no_exception(evaluation)
     metrics = {m.label: m.value for m in evaluation.metric}
     assert metrics["Teilnehmende Sitzungen"] == "1" and metrics["Anfragen"] == "1"
@@ -97,7 +97,7 @@ def test_workshop_and_evaluation_pages(workbench_env, fake_ollama):
 
 
 def test_unknown_code_is_explained(workbench_env):
-    at = load("pages/workshop.py")
+    at = load("views/workshop.py")
     at.text_input(key="ws_join_code").set_value("ZZZZZZ")
     at.button(key="FormSubmitter:ws_join-Beitreten").click().run()
     assert "gibt es nicht" in texts(at.error)

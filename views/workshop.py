@@ -29,12 +29,12 @@ if current:
         usecase = catalog.get(exercise)
         if usecase is not None:
             components.page_link(
-                "pages/usecase.py",
+                "views/usecase.py",
                 label=usecase.title,
                 icon=":material/school:",
                 query_params={"id": exercise},
             )
-    components.page_link("pages/compare.py", label="Vergleich lokal – öffentlich", icon=":material/compare:")
+    components.page_link("views/compare.py", label="Vergleich lokal – öffentlich", icon=":material/compare:")
     if st.button("Workshop verlassen", icon=":material/logout:"):
         st.session_state.pop(state.KEY_WORKSHOP, None)
         st.rerun()
@@ -65,7 +65,7 @@ with create:
     if created:
         st.success(f"Workshop angelegt. Code für die Teilnehmenden: **{created}**", icon=":material/key:")
         components.page_link(
-            "pages/evaluation.py",
+            "views/evaluation.py",
             label="Zur Auswertung",
             icon=":material/insights:",
             query_params={"code": created},

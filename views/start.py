@@ -71,14 +71,14 @@ for category, usecases in catalog.by_category().items():
             )
             st.caption(usecase.description)
             st.page_link(
-                "pages/usecase.py",
+                "views/usecase.py",
                 label="Übung starten",
                 icon=":material/arrow_forward:",
                 query_params={"id": usecase.id},
             )
 
 st.subheader("Werkzeuge")
-st.page_link("pages/chat.py", label="Freier Chat – jetzt ausprobieren", icon=":material/chat:")
+st.page_link("views/chat.py", label="Freier Chat – jetzt ausprobieren", icon=":material/chat:")
 columns = st.columns(len(TOOLS))
 for column, tool in zip(columns, TOOLS, strict=True):
     with column.container(border=True):
