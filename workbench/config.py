@@ -4,20 +4,49 @@ Zero configuration works: a local Ollama (``OLLAMA_HOST``) and the public OpenAI
 ``OPENAI_API_KEY`` is set). ``workbench.toml`` (path from ``WORKBENCH_CONFIG``, else the working
 directory) adds endpoints such as the data centre's gateway, overrides the built-in ones and sets the
 organisation's notice wording. Loading never raises: problems are collected as German messages that
-name the file and the key, and the valid rest of the file still applies. Nothing is read at import
-time, and API keys are only ever read from the environment when a request is made.
+name the file and the key. Nothing is read at import time, and API keys are only ever read from the
+environment when a request is made.
+
+The configuration fails closed: nothing the workbench cannot read with certainty may make a public
+service usable, or let a public service pass for a local one.
+
+- The file exists but cannot be read or parsed, or ``WORKBENCH_CONFIG`` names a missing file: none of
+  it applies, and every endpoint classified ``oeffentlich`` is locked until the file is fixed (the
+  broken part may be the ``enabled = false`` that switched the public API off). Local endpoints keep
+  working; the run log keeps no texts meanwhile.
+- The same lock applies when the file holds endpoint definitions that cannot be matched to an
+  endpoint: ``[endpoints]`` instead of ``[[endpoints]]``, an entry without a valid id, an unknown
+  top-level key that looks like one (``[[endpoint]]``).
+- An ``[[endpoints]]`` entry with an invalid value switches its endpoint off, a built-in one too,
+  instead of leaving the previous definition in force.
+- An id defined twice: the first definition applies and the others are ignored, unless any of them is
+  invalid or would make a public endpoint usable; then that endpoint stays off until one remains. The
+  file is ambiguous exactly where a mistake is expensive, and "off" is the only reading that cannot be
+  the wrong one.
+- Unknown keys are reported with a close-match suggestion and ignored; on an endpoint that ends up
+  public they switch it off, since the misspelt key may be the ``enabled = false`` meant for it.
+- Every ``lokal`` endpoint's host is checked, whether its address comes from the file or from the
+  environment. On a host of a large hosted-model provider (``PUBLIC_PROVIDER_DOMAINS``, matched by
+  domain suffix) the classification is not trusted: the endpoint is treated as ``oeffentlich`` and
+  no setting overrides that, because no such host is own infrastructure and Schutzstufe-2 data must
+  not leave; an organisation that reaches a provider through its own gateway enters the gateway's
+  address. A public IP literal only warns: data centres run their own servers on public address
+  space, and refusing those would break legitimate setups. Names are never resolved.
 """
 
 from __future__ import annotations
 
+import difflib
+import ipaddress
 import os
 import re
+import socket
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434"
@@ -77,6 +106,7 @@ class ConfigProblem:
     key: str
     message: str
     severity: str = "error"  # "error" | "warning"
+    locks_public: bool = False  # the file cannot be used, so every public endpoint is locked
 
     def __str__(self) -> str:
         where = f"{self.file}, Schlüssel `{self.key}`" if self.key else self.file
@@ -126,33 +156,40 @@ class Settings:
         return None
 
 
-# Hosts of well-known public AI APIs. An endpoint classified "lokal" that points here is almost
-# certainly misclassified, and Schutzstufe-2 data would leave the organisation.
-PUBLIC_API_HOSTS = (
-    "api.openai.com",
-    "openai.azure.com",
-    "api.anthropic.com",
-    "generativelanguage.googleapis.com",
-    "aiplatform.googleapis.com",
-    "api.mistral.ai",
-    "api.groq.com",
-    "openrouter.ai",
-    "api.together.xyz",
-    "api.together.ai",
-    "api.deepseek.com",
-    "api.perplexity.ai",
-    "api.cohere.ai",
-    "api.cohere.com",
-    "api.fireworks.ai",
-    "api.x.ai",
-    "ollama.com",
-    "api.deepinfra.com",
-    "inference.ai.azure.com",
-    "api-inference.huggingface.co",
-    "router.huggingface.co",
+# Domains of large hosted-model providers, matched as a domain suffix (case-insensitive, a trailing
+# dot ignored). No host under them is anybody's own infrastructure, so a "lokal" classification there
+# is not trusted: the endpoint is treated as "oeffentlich" (see the module docstring).
+PUBLIC_PROVIDER_DOMAINS: tuple[tuple[str, str], ...] = (
+    ("openai.com", "OpenAI"),
+    ("openai.azure.com", "Azure OpenAI"),
+    ("cognitiveservices.azure.com", "Azure AI Services"),
+    ("services.ai.azure.com", "Azure AI Foundry"),
+    ("models.ai.azure.com", "Azure AI Foundry"),
+    ("inference.ai.azure.com", "Azure AI Foundry"),
+    ("anthropic.com", "Anthropic"),
+    ("generativelanguage.googleapis.com", "Google (Gemini API)"),
+    ("aiplatform.googleapis.com", "Google (Vertex AI)"),
+    ("mistral.ai", "Mistral AI"),
+    ("groq.com", "Groq"),
+    ("together.xyz", "Together AI"),
+    ("together.ai", "Together AI"),
+    ("fireworks.ai", "Fireworks AI"),
+    ("openrouter.ai", "OpenRouter"),
+    ("deepseek.com", "DeepSeek"),
+    ("perplexity.ai", "Perplexity"),
+    ("cohere.ai", "Cohere"),
+    ("cohere.com", "Cohere"),
+    ("huggingface.co", "Hugging Face"),
+    ("huggingface.cloud", "Hugging Face"),
+    ("x.ai", "xAI"),
+    ("deepinfra.com", "DeepInfra"),
+    ("ollama.com", "Ollama (Cloud)"),
 )
 
-_ENDPOINT_KEYS = {
+TOP_LEVEL_KEYS = ("organisation", "privacy", "store_texts", "max_upload_mb", "usecases_dir", "endpoints")
+ORGANISATION_KEYS = ("name", "notice")
+PRIVACY_KEYS = ("policy", "allow_override")
+ENDPOINT_KEYS = (
     "id",
     "label",
     "kind",
@@ -162,14 +199,60 @@ _ENDPOINT_KEYS = {
     "classification",
     "timeout",
     "enabled",
-}
+)
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# The forms inet_aton accepts besides dotted quads ("134744072", "0x8.0x8.0x8.0x8"): most clients
+# resolve them to an IPv4 address, so they count as IP literals too.
+_LEGACY_IPV4_RE = re.compile(r"(?:0x[0-9a-f]+|[0-9]+)(?:\.(?:0x[0-9a-f]+|[0-9]+)){0,3}")
+_TOML_POSITION_RE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+_ENDPOINTS_HEADER_RE = re.compile(r"^[ \t]*\[\[[ \t]*endpoints[ \t]*\]\]", re.MULTILINE)
+_PUBLIC_LOCKED = "Öffentliche KI-Dienste bleiben gesperrt, bis die Datei korrigiert ist"
+
+
+def _normalize_host(host: str) -> str:
+    return host.strip().strip("[]").lower().rstrip(".")
+
+
+def public_provider(host: str) -> str | None:
+    """The large hosted-model provider behind `host` (e.g. "OpenAI"), or None."""
+    host = _normalize_host(host)
+    if not host:
+        return None
+    for domain, provider in PUBLIC_PROVIDER_DOMAINS:
+        if host == domain or host.endswith("." + domain):
+            return provider
+    if host.endswith("-aiplatform.googleapis.com"):  # regional: europe-west3-aiplatform.googleapis.com
+        return "Google (Vertex AI)"
+    if host.endswith((".amazonaws.com", ".amazonaws.com.cn")) and any(
+        label.startswith("bedrock") for label in host.split(".")
+    ):  # bedrock-runtime.eu-central-1.amazonaws.com and its FIPS and VPC variants
+        return "Amazon Bedrock"
+    return None
 
 
 def is_public_api_host(host: str) -> bool:
-    host = host.lower().rstrip(".")
-    return any(host == h or host.endswith("." + h) for h in PUBLIC_API_HOSTS)
+    return public_provider(host) is not None
+
+
+def public_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address if `host` is an IP literal on the public internet, else None. Names are not resolved."""
+    host = _normalize_host(host)
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if not _LEGACY_IPV4_RE.fullmatch(host):
+            return None
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    # is_global follows IANA's special-purpose registries: private, loopback, link-local, reserved,
+    # shared (100.64.0.0/10) and documentation ranges are not global.
+    return address if address.is_global and not address.is_multicast else None
 
 
 def normalize_ollama_host(value: str | None) -> str:
@@ -224,6 +307,15 @@ def config_path_from_env(env: Mapping[str, str]) -> tuple[Path, bool]:
     return Path.cwd() / DEFAULT_CONFIG_NAME, False
 
 
+@dataclass(frozen=True)
+class _Origin:
+    """Where an endpoint's address was set: named in the problems of the host checks."""
+
+    file: str
+    key: str
+    env_var: str = ""  # set when the address came from the environment
+
+
 def load_settings(env: Mapping[str, str] | None = None, path: Path | str | None = None) -> Settings:
     """Read settings; never raises. Problems end up in ``Settings.problems``."""
     env = dict(os.environ if env is None else env)
@@ -231,57 +323,211 @@ def load_settings(env: Mapping[str, str] | None = None, path: Path | str | None 
     if path is None:
         path, explicit = config_path_from_env(env)
     path = Path(path)
-    endpoints = builtin_endpoints(env)
-    settings = Settings(endpoints=tuple(endpoints), env=env)
+    settings = Settings(endpoints=tuple(builtin_endpoints(env)), env=env)
+    origins = {
+        endpoint_id: _Origin(f"Umgebungsvariable {name}", "", name)
+        for endpoint_id, name in (("ollama", "OLLAMA_HOST"), ("openai", "OPENAI_BASE_URL"))
+        if env.get(name)
+    }
 
-    if not path.exists():
-        if explicit:
-            settings.problems.append(
-                ConfigProblem(
-                    str(path),
-                    "",
-                    "Die Konfigurationsdatei wurde nicht gefunden. Prüfen Sie den Pfad in "
-                    "WORKBENCH_CONFIG. Die Werkbank arbeitet mit den Voreinstellungen weiter.",
-                )
-            )
-        return settings
-
-    settings.config_path = path
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        settings.problems.append(
-            ConfigProblem(str(path), "", "Die Datei ist nicht UTF-8-kodiert. Speichern Sie sie als UTF-8.")
+        exists = path.exists()
+    except OSError:  # e.g. no permission on the folder: a file may be there, unreadable
+        exists = True
+    unusable: _Unusable | None = None
+    unattributable = False
+    if exists:
+        settings.config_path = path
+        read = _read_config(path)
+        if isinstance(read, _Unusable):
+            unusable = read
+        else:
+            unattributable = _apply_file(settings, *read, str(path), origins)
+    elif explicit:
+        unusable = _Unusable(
+            "Die in WORKBENCH_CONFIG genannte Konfigurationsdatei wurde nicht gefunden.",
+            "Prüfen Sie den Pfad in WORKBENCH_CONFIG, oder entfernen Sie die Variable, wenn keine Datei "
+            "gelten soll.",
         )
-        return settings
-    except tomllib.TOMLDecodeError as exc:
-        settings.problems.append(
-            ConfigProblem(
-                str(path),
-                "",
-                f"Die Datei ist kein gültiges TOML ({exc}). Die Werkbank arbeitet mit den "
-                "Voreinstellungen weiter; vergleichen Sie mit workbench.example.toml.",
-            )
-        )
-        return settings
-    except OSError as exc:
-        settings.problems.append(
-            ConfigProblem(str(path), "", f"Die Datei kann nicht gelesen werden ({exc.strerror}).")
-        )
-        return settings
 
-    _apply_file(settings, data, str(path))
+    _check_hosts(settings, origins)  # before the lock: a host check may turn an endpoint public
+    if unusable is not None:
+        settings.store_texts = "never"  # the file may have said so; keeping no texts is the safe side
+        _lock_public(
+            settings,
+            str(path),
+            unusable.reason,
+            unusable.fix,
+            " Bis dahin gilt keine Einstellung aus der Datei, und Anfragetexte werden nicht protokolliert.",
+        )
+    elif unattributable:
+        _lock_public(
+            settings,
+            str(path),
+            "Die Datei enthält Angaben zu KI-Diensten, die sich keinem Dienst zuordnen lassen (siehe die "
+            "weiteren Meldungen zu dieser Datei). Sie könnten einen öffentlichen Dienst abschalten sollen.",
+            "Schreiben Sie jeden KI-Dienst als eigenen Abschnitt [[endpoints]] mit einer gültigen id, wie in "
+            "workbench.example.toml.",
+        )
     return settings
 
 
-def _apply_file(settings: Settings, data: dict[str, Any], file: str) -> None:
+class _Unusable(NamedTuple):
+    """Why the config file cannot be used at all, and how to fix it (German)."""
+
+    reason: str
+    fix: str
+
+
+def _read_config(path: Path) -> tuple[dict[str, Any], str] | _Unusable:
+    """The parsed file and its text, or why it cannot be used."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return _Unusable(
+            f"Die Datei kann nicht gelesen werden ({exc.strerror or type(exc).__name__}).",
+            "Prüfen Sie, ob es eine Datei (kein Ordner) ist und ob die Werkbank sie lesen darf.",
+        )
+    try:
+        text = raw.decode("utf-8-sig")  # Windows editors like to start a file with a byte order mark
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return _Unusable(
+            f"Die Datei ist nicht UTF-8-kodiert (erstes unlesbares Zeichen in Zeile {line}).",
+            "Speichern Sie die Datei in Ihrem Editor mit der Kodierung UTF-8.",
+        )
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_POSITION_RE.search(message)
+        detail = message[: match.start()] if match else message
+        if match and match.group(1):
+            where = f"Fehler in Zeile {match.group(1)}, Spalte {match.group(2)}"
+        elif match:
+            where = "Fehler am Ende der Datei (oft fehlt eine schließende Klammer oder ein Anführungszeichen)"
+        else:
+            where = "Fehler an unbekannter Stelle"
+        return _Unusable(
+            f"Die Datei ist kein gültiges TOML, {where} (technische Meldung: „{detail}“).",
+            "Öffnen Sie die Datei und prüfen Sie die genannte Stelle – häufig fehlen Anführungszeichen "
+            "um einen Text, oder zwei Schlüssel stehen in derselben Zeile (jeder Schlüssel braucht eine "
+            "eigene Zeile). Vergleichen Sie mit workbench.example.toml; die Korrektur gilt beim nächsten "
+            "Neuladen der Seite.",
+        )
+
+
+def _lock_public(settings: Settings, file: str, reason: str, fix: str, consequence: str = "") -> None:
+    locked = [e for e in settings.endpoints if not e.is_local]
+    settings.endpoints = tuple(e for e in settings.endpoints if e.is_local)
+    names = f" (betrifft {', '.join(f'„{e.label}“' for e in locked)})" if locked else ""
+    message = (
+        f"{reason} {_PUBLIC_LOCKED}{names}; lokale KI-Dienste können Sie weiter nutzen.{consequence} "
+        f"So beheben Sie es: {fix}"
+    )
+    settings.problems.insert(0, ConfigProblem(file, "", message, locks_public=True))
+
+
+def _treated_as_public(endpoint: Endpoint) -> bool:
+    return not endpoint.is_local or public_provider(endpoint.host) is not None
+
+
+def _check_hosts(settings: Settings, origins: Mapping[str, _Origin]) -> None:
+    """A "lokal" endpoint must not point at the public internet, wherever its address was set."""
+    checked = []
+    for endpoint in settings.endpoints:
+        if endpoint.is_local:
+            origin = origins.get(endpoint.id, _Origin("Voreinstellung", ""))
+            host = _normalize_host(endpoint.host)
+            if origin.env_var:
+                fix = f"Tragen Sie in {origin.env_var} die Adresse eines Servers im eigenen Netz ein"
+            else:
+                fix = 'Tragen Sie im Eintrag classification = "oeffentlich" ein'
+            provider = public_provider(host)
+            address = public_ip(host)
+            if provider is not None:
+                settings.problems.append(
+                    ConfigProblem(
+                        origin.file,
+                        origin.key,
+                        f"„{endpoint.label}“ ist als „lokal“ eingestuft, die Adresse {host} gehört aber zu "
+                        f"{provider}, einem öffentlichen KI-Dienst. Daten der Schutzstufe 2 würden die "
+                        "Organisation verlassen. Die Werkbank behandelt den Dienst deshalb als öffentlich "
+                        "(nur Schutzstufe 1); diese Einstufung lässt sich nicht überschreiben. "
+                        f"{fix}. Für Schutzstufe 2 nutzen Sie einen Dienst auf eigener Infrastruktur, etwa "
+                        "das KI-Gateway Ihres Rechenzentrums.",
+                    )
+                )
+                endpoint = replace(endpoint, classification=Classification.PUBLIC)
+            elif address is not None:
+                settings.problems.append(
+                    ConfigProblem(
+                        origin.file,
+                        origin.key,
+                        f"„{endpoint.label}“ ist als „lokal“ eingestuft, {address} ist aber eine öffentliche "
+                        "IP-Adresse im Internet. Daten der Schutzstufe 2 bleiben nur dann in der "
+                        "Organisation, wenn dieser Server ihr gehört oder ausdrücklich freigegeben ist. "
+                        f"Bitte prüfen Sie das. Wenn nicht: {fix}.",
+                        severity="warning",
+                    )
+                )
+        checked.append(endpoint)
+    settings.endpoints = tuple(checked)
+
+
+def _unknown_keys(
+    table: Mapping[str, Any],
+    allowed: tuple[str, ...],
+    file: str,
+    where: str,
+    key_prefix: str,
+    problems: list[ConfigProblem],
+) -> list[str]:
+    """Report keys not in `allowed` with a close-match suggestion; returns them.
+
+    `where` is German ("im Abschnitt [privacy]"); an empty `key_prefix` means the top level.
+    """
+    unknown = [key for key in table if key not in allowed]
+    for key in unknown:
+        message = f"Unbekannter Schlüssel „{key}“ {where}, er wird ignoriert."
+        close = difflib.get_close_matches(key.lower(), allowed, n=1)
+        if key_prefix and key in TOP_LEVEL_KEYS:
+            # In TOML a key belongs to the last [section] above it.
+            message += (
+                f" „{key}“ gehört auf die oberste Ebene: Schreiben Sie es vor den ersten Abschnitt in "
+                "eckigen Klammern."
+            )
+        elif close:
+            message += f" Meinten Sie „{close[0]}“?"
+        message += " Erlaubt sind: " + ", ".join(allowed) + "."
+        problems.append(ConfigProblem(file, f"{key_prefix}{key}", message, severity="warning"))
+    return unknown
+
+
+def _looks_like_endpoints(key: str, value: object) -> bool:
+    """An unknown top-level key that may hold endpoint definitions (``[[endpoint]]``, ``[dienste]``)."""
+    if difflib.get_close_matches(key.lower(), ["endpoints"], n=1):
+        return True
+    tables = value if isinstance(value, list) else [value]
+    return any(isinstance(t, dict) and ("id" in t or "enabled" in t) for t in tables)
+
+
+def _apply_file(
+    settings: Settings, data: dict[str, Any], text: str, file: str, origins: dict[str, _Origin]
+) -> bool:
+    """Apply the parsed file. True when it holds endpoint definitions no endpoint can be matched to."""
     problems = settings.problems
+    unattributable = False  # endpoint definitions that no endpoint can be matched to
+
+    for key in _unknown_keys(data, TOP_LEVEL_KEYS, file, "auf oberster Ebene der Datei", "", problems):
+        unattributable = unattributable or _looks_like_endpoints(key, data[key])
 
     org = data.get("organisation", {})
     if not isinstance(org, dict):
         problems.append(ConfigProblem(file, "organisation", "Erwartet wird eine Tabelle [organisation]."))
         org = {}
-    for key in ("name", "notice"):
+    _unknown_keys(org, ORGANISATION_KEYS, file, "im Abschnitt [organisation]", "organisation.", problems)
+    for key in ORGANISATION_KEYS:
         value = org.get(key)
         if value is not None and not isinstance(value, str):
             problems.append(
@@ -331,42 +577,125 @@ def _apply_file(settings: Settings, data: dict[str, Any], file: str) -> None:
     raw_endpoints = data.get("endpoints", [])
     if not isinstance(raw_endpoints, list):
         problems.append(
-            ConfigProblem(file, "endpoints", "Erwartet wird eine Liste von [[endpoints]]-Tabellen.")
+            ConfigProblem(
+                file,
+                "endpoints",
+                "Erwartet wird eine Liste von Tabellen: Schreiben Sie jeden KI-Dienst als eigenen Abschnitt "
+                "[[endpoints]] mit doppelten eckigen Klammern.",
+            )
         )
         raw_endpoints = []
+        unattributable = True
+    return _apply_endpoints(settings, raw_endpoints, text, file, origins) or unattributable
 
-    endpoints = {e.id: e for e in settings.endpoints}
-    order = [e.id for e in settings.endpoints]
+
+@dataclass
+class _Entry:
+    """One [[endpoints]] table as written, before it is applied."""
+
+    endpoint_id: str
+    position: str  # German, e.g. "Abschnitt [[endpoints]] Nr. 2 (Zeile 14)"
+    endpoint: Endpoint | None  # None: switched off with enabled = false, or invalid
+    valid: bool
+    unknown: list[str]
+    sets_base_url: bool
+
+
+def _apply_endpoints(
+    settings: Settings, raw_endpoints: list[Any], text: str, file: str, origins: dict[str, _Origin]
+) -> bool:
+    """Apply the [[endpoints]] tables. True when one of them cannot be matched to an endpoint."""
+    problems = settings.problems
+    unattributable = False
+    lines = [text.count("\n", 0, m.start()) + 1 for m in _ENDPOINTS_HEADER_RE.finditer(text)]
+    if len(lines) != len(raw_endpoints):  # e.g. written inline as endpoints = [{...}]: no reliable line
+        lines = []
+    builtins = {e.id: e for e in settings.endpoints}
+    entries: dict[str, list[_Entry]] = {}
     for index, raw in enumerate(raw_endpoints, start=1):
-        where = f"endpoints[{index}]"
+        position = f"Abschnitt [[endpoints]] Nr. {index}" + (f" (Zeile {lines[index - 1]})" if lines else "")
         if not isinstance(raw, dict):
-            problems.append(ConfigProblem(file, where, "Erwartet wird eine Tabelle [[endpoints]]."))
+            problems.append(
+                ConfigProblem(file, f"endpoints[{index}]", "Erwartet wird eine Tabelle [[endpoints]].")
+            )
+            unattributable = True
             continue
-        parsed = _parse_endpoint(raw, where, file, endpoints, problems)
-        if parsed is None:
-            continue
-        endpoint_id, endpoint = parsed
-        if endpoint is None:
-            endpoints.pop(endpoint_id, None)
-            continue
-        if endpoint_id not in order:
-            order.append(endpoint_id)
-        endpoints[endpoint_id] = endpoint
+        entry = _parse_endpoint(raw, index, position, file, builtins, problems)
+        if entry is None:
+            unattributable = True
+        else:
+            entries.setdefault(entry.endpoint_id, []).append(entry)
 
-    settings.endpoints = tuple(endpoints[i] for i in order if i in endpoints)
-    for endpoint in settings.endpoints:
-        if endpoint.is_local and is_public_api_host(endpoint.host):
+    endpoints = dict(builtins)
+    order = list(builtins)
+    for endpoint_id, defined in entries.items():
+        first = defined[0]
+        key = f'endpoints (id = "{endpoint_id}")'
+        if len(defined) > 1:
+            where = " und ".join(f"im {e.position}" for e in defined)
+            risky = any(
+                not e.valid or (e.endpoint is not None and _treated_as_public(e.endpoint)) for e in defined
+            )
+            if risky:
+                problems.append(
+                    ConfigProblem(
+                        file,
+                        key,
+                        f"Die Kennung „{endpoint_id}“ ist mehrfach definiert: {where}. Weil eine der "
+                        "Definitionen fehlerhaft ist oder einen öffentlichen Dienst nutzbar machen würde, "
+                        f"bleibt „{endpoint_id}“ abgeschaltet, bis es nur noch einen Eintrag mit dieser "
+                        "Kennung gibt. Löschen Sie die überzähligen Einträge oder geben Sie ihnen eine "
+                        "eigene id.",
+                    )
+                )
+                endpoints.pop(endpoint_id, None)
+                continue
             problems.append(
                 ConfigProblem(
                     file,
-                    f'endpoints (id = "{endpoint.id}")',
-                    f"Der Endpunkt „{endpoint.label}“ ist als „lokal“ eingestuft, zeigt aber auf den "
-                    f"öffentlichen Dienst {endpoint.host}. Daten der Schutzstufe 2 würden die Organisation "
-                    'verlassen. Stufen Sie ihn als "oeffentlich" ein, wenn er nicht ausdrücklich '
-                    "freigegeben ist.",
-                    severity="warning",
+                    key,
+                    f"Die Kennung „{endpoint_id}“ ist mehrfach definiert: {where}. Es gilt nur der erste "
+                    "Eintrag, die weiteren werden ignoriert. Löschen Sie die überzähligen Einträge oder "
+                    "geben Sie ihnen eine eigene id.",
                 )
             )
+        if not first.valid:
+            # Keeping the previous definition could keep alive what the entry meant to restrict.
+            if endpoint_id in builtins:
+                problems.append(
+                    ConfigProblem(
+                        file,
+                        key,
+                        f"Der eingebaute Dienst „{builtins[endpoint_id].label}“ bleibt abgeschaltet, bis "
+                        f"sein {first.position} korrigiert ist.",
+                    )
+                )
+            endpoints.pop(endpoint_id, None)
+            continue
+        if first.endpoint is None:
+            endpoints.pop(endpoint_id, None)
+            continue
+        if first.unknown and _treated_as_public(first.endpoint):
+            problems.append(
+                ConfigProblem(
+                    file,
+                    key,
+                    f"„{first.endpoint.label}“ ist ein öffentlicher Dienst, und sein {first.position} "
+                    f"enthält unbekannte Schlüssel ({', '.join(first.unknown)}). "
+                    "Vielleicht sollte einer davon den Dienst abschalten (richtig wäre enabled = false). "
+                    f"Bis der Eintrag korrigiert ist, bleibt „{first.endpoint.label}“ gesperrt.",
+                )
+            )
+            endpoints.pop(endpoint_id, None)
+            continue
+        endpoints[endpoint_id] = first.endpoint
+        if endpoint_id not in order:
+            order.append(endpoint_id)
+        if first.sets_base_url:
+            origins[endpoint_id] = _Origin(file, f"{key}.base_url")
+
+    settings.endpoints = tuple(endpoints[i] for i in order if i in endpoints)
+    return unattributable
 
 
 def _apply_privacy(settings: Settings, privacy: object, file: str) -> None:
@@ -374,6 +703,7 @@ def _apply_privacy(settings: Settings, privacy: object, file: str) -> None:
     if not isinstance(privacy, dict):
         problems.append(ConfigProblem(file, "privacy", "Erwartet wird eine Tabelle [privacy]."))
         return
+    _unknown_keys(privacy, PRIVACY_KEYS, file, "im Abschnitt [privacy]", "privacy.", problems)
     policy = privacy.get("policy", "block")
     if policy not in PRIVACY_POLICIES:
         problems.append(
@@ -391,26 +721,18 @@ def _apply_privacy(settings: Settings, privacy: object, file: str) -> None:
         problems.append(ConfigProblem(file, "privacy.allow_override", "Erwartet wird true oder false."))
     else:
         settings.allow_override = override
-    for key in privacy:
-        if key not in ("policy", "allow_override"):
-            problems.append(
-                ConfigProblem(
-                    file,
-                    f"privacy.{key}",
-                    "Unbekannter Schlüssel, er wird ignoriert. Erlaubt sind: policy, allow_override.",
-                    severity="warning",
-                )
-            )
 
 
 def _parse_endpoint(
     raw: dict[str, Any],
-    where: str,
+    index: int,
+    position: str,
     file: str,
-    known: dict[str, Endpoint],
+    builtins: Mapping[str, Endpoint],
     problems: list[ConfigProblem],
-) -> tuple[str, Endpoint | None] | None:
-    """Validate one [[endpoints]] table. Returns (id, endpoint or None when disabled) or None if invalid."""
+) -> _Entry | None:
+    """Validate one [[endpoints]] table on its own. None when it names no valid id."""
+    where = f"endpoints[{index}]"
     ok = True
 
     def bad(key: str, message: str) -> None:
@@ -418,33 +740,25 @@ def _parse_endpoint(
         ok = False
         problems.append(ConfigProblem(file, f"{where}.{key}", message))
 
-    for key in raw:
-        if key not in _ENDPOINT_KEYS:
-            problems.append(
-                ConfigProblem(
-                    file,
-                    f"{where}.{key}",
-                    "Unbekannter Schlüssel, er wird ignoriert. Erlaubt sind: "
-                    + ", ".join(sorted(_ENDPOINT_KEYS))
-                    + ".",
-                    severity="warning",
-                )
-            )
-
     endpoint_id = raw.get("id")
     if not isinstance(endpoint_id, str) or not _ID_RE.match(endpoint_id):
+        _unknown_keys(raw, ENDPOINT_KEYS, file, f"im {position}", f"{where}.", problems)
         bad("id", 'Erwartet wird eine Kennung aus Kleinbuchstaben, Ziffern, - oder _ (z. B. "rz-gateway").')
         return None
     where = f'{where} (id = "{endpoint_id}")'
+    unknown = _unknown_keys(raw, ENDPOINT_KEYS, file, f"im {position}", f"{where}.", problems)
+
+    def entry(endpoint: Endpoint | None) -> _Entry:
+        return _Entry(endpoint_id, position, endpoint, ok, unknown, "base_url" in raw)
 
     enabled = raw.get("enabled", True)
     if not isinstance(enabled, bool):
-        bad("enabled", "Erwartet wird true oder false.")
-        return None
+        bad("enabled", "Erwartet wird true oder false. Bis zur Korrektur bleibt dieser Dienst abgeschaltet.")
+        return entry(None)
     if not enabled:
-        return endpoint_id, None
+        return entry(None)
 
-    base = known.get(endpoint_id)
+    base = builtins.get(endpoint_id)
     values: dict[str, Any] = {}
 
     def text(key: str, required: bool) -> str | None:
@@ -512,7 +826,7 @@ def _parse_endpoint(
             values["timeout"] = float(timeout)
 
     if not ok:
-        return None
+        return entry(None)
     if base is not None:
-        return endpoint_id, replace(base, **values)
-    return endpoint_id, Endpoint(id=endpoint_id, **values)
+        return entry(replace(base, **values))
+    return entry(Endpoint(id=endpoint_id, **values))
