@@ -55,6 +55,7 @@ try:
     gateway = state.gateway()
     st.sidebar.title("KI-Werkbank")
     sidebar.render(gateway)
+    components.show_record_problem(gateway)
     components.show_config_problems(gateway.settings)
     navigation.run()
 except WorkbenchError as exc:

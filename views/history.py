@@ -1,10 +1,12 @@
 """Verlauf: this session's runs from the run log, filters, exports, and the protocol for data protection."""
 
 import json
+import sqlite3
 
 import streamlit as st
 
-from workbench.history import default_data_dir
+from workbench.exports import to_csv
+from workbench.history import default_data_dir, describe_problem
 from workbench.transparency import computed_notice
 from workbench.ui import components, state
 
@@ -16,14 +18,22 @@ st.caption(
     f"hat (store_texts = „{gw.settings.store_texts}“)."
 )
 if gw.run_log is None:
+    problem = getattr(gw, "record_problem", None) or (
+        f"Der Datenordner „{default_data_dir(gw.settings.env)}“ ist nicht beschreibbar. "
+        "Setzen Sie WORKBENCH_DATA_DIR auf einen beschreibbaren Ordner."
+    )
+    st.warning(f"**Das Protokoll ist nicht verfügbar.** {problem}", icon=":material/folder_off:")
+    st.stop()
+
+try:
+    runs = gw.run_log.runs(session=gw.session)
+    protocol = gw.run_log.protocol()
+except sqlite3.Error as exc:
     st.warning(
-        f"Das Protokoll ist nicht verfügbar: Der Datenordner „{default_data_dir(gw.settings.env)}“ ist nicht beschreibbar. "
-        "Setzen Sie WORKBENCH_DATA_DIR auf einen beschreibbaren Ordner.",
+        f"**Das Protokoll ist nicht lesbar.** {describe_problem(exc, gw.run_log.path)}",
         icon=":material/folder_off:",
     )
     st.stop()
-
-runs = gw.run_log.runs(session=gw.session)
 if runs.empty:
     st.info("In dieser Sitzung wurde noch keine Anfrage gestellt.", icon=":material/info:")
 else:
@@ -40,7 +50,7 @@ else:
                   "findings", "prompt_tokens", "completion_tokens", "ttft_s", "total_s", "rating"]]  # fmt: skip
     st.dataframe(shown, hide_index=True)
     cols = st.columns(2)
-    cols[0].download_button("Verlauf (CSV)", shown.to_csv(index=False, sep=";").encode("utf-8-sig"), "verlauf.csv", "text/csv",
+    cols[0].download_button("Verlauf (CSV)", to_csv(shown, None), "verlauf.csv", "text/csv",
                             icon=":material/table:")  # fmt: skip
     cols[1].download_button("Verlauf (JSON)", json.dumps(shown.to_dict("records"), ensure_ascii=False, default=str, indent=2),
                             "verlauf.json", "application/json", icon=":material/data_object:")  # fmt: skip
@@ -49,9 +59,8 @@ st.subheader("Protokoll für den Datenschutz")
 st.caption(
     "Anzahl der Anfragen nach Schutzstufe, Dienst und Entscheidung über alle Sitzungen – ohne Inhalte."
 )
-protocol = gw.run_log.protocol()
 st.dataframe(protocol, hide_index=True)
 notice = computed_notice("Zählung aus dem Anfrageprotokoll.", gw.settings.organisation)
 components.notice_box(notice)
-st.download_button("Protokoll für den Datenschutz (CSV)", protocol.to_csv(index=False, sep=";").encode("utf-8-sig"),
+st.download_button("Protokoll für den Datenschutz (CSV)", to_csv(protocol, notice),
                    "datenschutz-protokoll.csv", "text/csv", icon=":material/shield:")  # fmt: skip

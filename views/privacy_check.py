@@ -41,7 +41,7 @@ with uploaded:
 text = typed or ""
 if upload is not None:
     try:
-        text = read_document(upload.name, upload.getvalue())
+        text = read_document(upload.name, upload.getvalue(), max_mb=gw.settings.max_upload_mb)
         st.caption(f"Geprüft wird die Datei „{upload.name}“ ({len(text):,} Zeichen).".replace(",", "."))
     except WorkbenchError as exc:
         components.show_error(exc)

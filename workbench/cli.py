@@ -23,6 +23,10 @@ from workbench.policy import DEFAULT_SCHUTZSTUFE, OPTION_PSEUDONYMIZE
 from workbench.privacy import recommend_schutzstufe, scan, summarize
 
 EXIT_OK, EXIT_BACKEND, EXIT_REFUSED, EXIT_INCOMPLETE = 0, 1, 2, 3
+LOG_LEVEL_ENV = "WORKBENCH_LOG_LEVEL"
+
+# Gateways of this command that record into the run log; their problems are printed once at the end.
+_logged: list[Gateway] = []
 
 
 def app_path() -> Path:
@@ -41,6 +45,40 @@ def _report_config(settings: Settings) -> None:
 
 def _format_error(exc: WorkbenchError) -> str:
     return f"{exc.title}: {exc.display()}"
+
+
+def _logged_gateway(settings: Settings) -> Gateway:
+    gateway = logged_gateway(settings, session="cli")
+    _logged.append(gateway)
+    return gateway
+
+
+def _report_run_log() -> None:
+    """Say once, in German, that requests were not recorded (the log lines stay for administrators)."""
+    problems = {getattr(gateway, "record_problem", None) for gateway in _logged}
+    _logged.clear()
+    for problem in sorted(p for p in problems if p):
+        _err(f"Hinweis zum Anfrageprotokoll: {problem}")
+
+
+def _configure_logging() -> None:
+    """Log lines are English and meant for administrators: on the terminal only when asked for.
+
+    Everything a person needs to know is printed in German by the commands themselves. Setting
+    WORKBENCH_LOG_LEVEL (e.g. INFO or DEBUG) shows the log lines on stderr for troubleshooting.
+    """
+    name = os.environ.get(LOG_LEVEL_ENV, "").strip().upper()
+    level = logging.getLevelName(name) if name else None
+    if isinstance(level, int):
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return
+    # A handler that drops everything keeps Python's last-resort handler from printing warnings.
+    logging.basicConfig(handlers=[logging.NullHandler()])
+    if name:
+        _err(
+            f"Warnung: {LOG_LEVEL_ENV}={name} ist keine gültige Protokollstufe; erlaubt sind DEBUG, INFO, "
+            "WARNING und ERROR. Es werden keine Protokollzeilen angezeigt."
+        )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -102,7 +140,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     settings = load_settings()
     _report_config(settings)
-    gateway = logged_gateway(settings, session="cli")
+    gateway = _logged_gateway(settings)
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
     if not prompt.strip():
         _err('Bitte geben Sie eine Frage an, z. B. workbench ask "Was ist ein Bürgerhaushalt?"')
@@ -168,7 +206,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     settings = load_settings()
     _report_config(settings)
-    gateway = logged_gateway(settings, session="cli")
+    gateway = _logged_gateway(settings)
     usable = [o.endpoint for o in gateway.options(args.schutzstufe) if o.usable]
     if not usable:
         _err(f"Auf Schutzstufe {args.schutzstufe} ist kein KI-Dienst nutzbar. Siehe `workbench status`.")
@@ -221,7 +259,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             if not path.is_file():
                 _err(f"Die Datei „{path}“ wurde nicht gefunden.")
                 return EXIT_REFUSED
-            text = read_document(path.name, path.read_bytes())
+            text = read_document(path.name, path.read_bytes(), max_mb=load_settings().max_upload_mb)
     except WorkbenchError as exc:
         _err(_format_error(exc))
         return EXIT_REFUSED
@@ -297,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _configure_logging()
     args = build_parser().parse_args(argv)
     command: Callable[[argparse.Namespace], int] = args.func
     try:
@@ -308,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("Abgebrochen.")
         return 130
+    finally:
+        _report_run_log()
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """Downloads that carry their notice: Word (DOCX), CSV and Excel (XLSX).
 
 Each file holds the transparency notice twice: readable (a paragraph, a last row, a sheet) and
-machine-readable (document properties in DOCX and XLSX, the notice fields as JSON). Table cells that
-begin with ``=``, ``+``, ``-`` or ``@`` are neutralised so a spreadsheet never runs them as formulas.
+machine-readable (document properties in DOCX and XLSX, the notice fields as JSON). Every CSV and XLSX
+the workbench writes goes through `to_csv` or `to_xlsx`, and every cell in them (headers, data, notice
+rows, the notice sheet) through `neutralize`: model names, endpoint labels, purposes and comments are
+untrusted, and a spreadsheet must never run them as formulas.
 """
 
 from __future__ import annotations
@@ -10,38 +12,72 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import pandas as pd
 
 from workbench.transparency import Notice
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@")
+_CONTROL_START = ("\t", "\r", "\n")
+_SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 
 
 def neutralize(value: object) -> object:
-    """Make a cell inert for spreadsheets: a leading apostrophe before formula characters."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Make a cell inert for spreadsheets: a leading apostrophe before anything that could start a formula.
+
+    Spreadsheet apps skip leading blanks and treat tab, CR and line feed as cell starts, so `" =1+1"` and
+    `"\t=1+1"` are formulas too.
+    """
+    if isinstance(value, str) and (
+        value.startswith(_CONTROL_START) or value.lstrip().startswith(_FORMULA_START)
+    ):
         return "'" + value
     return value
 
 
 def neutralized(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with every text cell and every column name neutralised (numbers and dates stay as they are)."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralize)
+        series = safe[column]
+        if not (
+            pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_datetime64_any_dtype(series.dtype)
+        ):
+            # object, string, category, timedelta, …: whatever ends up as text in the file
+            safe[column] = series.astype(object).map(neutralize)
     safe.columns = [neutralize(str(c)) for c in safe.columns]
     return safe
 
 
-def to_csv(frame: pd.DataFrame, notice: Notice) -> bytes:
+def to_csv(frame: pd.DataFrame, notice: Notice | None) -> bytes:
     """Semicolon CSV in UTF-8 with BOM (opens correctly in German Excel), the notice in the last row."""
     buffer = io.StringIO()
-    neutralized(frame).to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL)
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([])
-    writer.writerow([f"{notice.title}: {notice.text()}"])
+    # CRLF like the notice rows below; with a bare "\n" the csv module would leave a cell holding "\r"
+    # unquoted, and a spreadsheet would split the row there.
+    neutralized(frame).to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    if notice is not None:
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerow([])
+        writer.writerow([neutralize(f"{notice.title}: {notice.text()}")])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _sheet_title(name: str, fallback: str) -> str:
+    """A title Excel accepts: no [ ] : * ? / \\, no apostrophe at either end, at most 31 characters."""
+    title = name.translate(_SHEET_TITLE_FORBIDDEN).strip().strip("'")[:31].strip()
+    return title or fallback
+
+
+def _xlsx_value(value: Any) -> object:
+    """One cell for openpyxl: empty for missing values, no control characters XML cannot hold, inert."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return neutralize(value)
 
 
 def to_xlsx(frame: pd.DataFrame, notice: Notice, sheet: str = "Daten") -> bytes:
@@ -52,20 +88,21 @@ def to_xlsx(frame: pd.DataFrame, notice: Notice, sheet: str = "Daten") -> bytes:
     data = workbook.active
     if data is None:  # a new Workbook always starts with one active worksheet
         raise RuntimeError("openpyxl created a workbook without a worksheet")
-    data.title = sheet[:31]
+    data.title = _sheet_title(sheet, "Daten")
     safe = neutralized(frame)
-    data.append([str(c) for c in safe.columns])
+    data.append([_xlsx_value(str(c)) for c in safe.columns])
     for row in safe.itertuples(index=False):
-        data.append([None if pd.isna(v) else v for v in row])
+        data.append([_xlsx_value(v) for v in row])
     for index, column in enumerate(safe.columns, start=1):
         width = max([len(str(column)), *(len(str(v)) for v in safe[column].head(200))], default=10)
         data.column_dimensions[get_column_letter(index)].width = min(60, width + 2)
-    info = workbook.create_sheet(notice.title[:31])
-    info.append([f"{notice.title}: {notice.text()}"])
+    info = workbook.create_sheet(_sheet_title(notice.title, "Hinweis"))
+    info.append([_xlsx_value(f"{notice.title}: {notice.text()}")])
     info.append([])
     for key, value in notice.to_dict().items():
-        info.append([key, json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value])
-    workbook.properties.title = sheet
+        text = json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+        info.append([_xlsx_value(key), _xlsx_value(text)])
+    workbook.properties.title = str(_xlsx_value(sheet) or "")
     workbook.properties.keywords = "KI-generiert" if notice.ai_generated else "berechnet ohne KI"
     workbook.properties.description = json.dumps(notice.to_dict(), ensure_ascii=False)
     buffer = io.BytesIO()

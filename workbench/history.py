@@ -5,15 +5,21 @@ the decision (sent or refused, and why), finding kinds and counts (never values)
 and later a rating. Prompt and answer texts are kept only as the organisation decides
 (``store_texts = "never" | "stufe1" | "always"``). The schema evolves through an append-only list of
 numbered migrations. WAL mode and short transactions let many sessions write at once.
+
+A record must never hold up an answer: every write waits at most `BUSY_TIMEOUT_S` for a lock held
+elsewhere (another process, a database tool) and then gives up. What went wrong is described in German
+by `describe_problem` (locked, corrupt, not writable, disk full) so the person can be told once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +32,10 @@ import pandas as pd
 from workbench.transparency import TIMEZONE
 
 STORE_TEXTS = ("never", "stufe1", "always")
+LOG_FILE = "protokoll.sqlite3"
+# Long enough for the other sessions' writes (milliseconds each), short enough that a database locked by
+# another program costs a request at most this long instead of SQLite's usual 5 or our former 30 seconds.
+BUSY_TIMEOUT_S = 0.5
 
 # Append only: never edit a migration that has shipped, add a new one.
 MIGRATIONS: tuple[str, ...] = (
@@ -79,13 +89,73 @@ def default_data_dir(env: Mapping[str, str] | None = None) -> Path:
     return Path(base) / "ki-werkbank"
 
 
+def run_log_path(data_dir: Path) -> Path:
+    return Path(data_dir) / LOG_FILE
+
+
+# Primary SQLite result codes (extended codes carry them in the low byte).
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 3, 5, 6, 8, 10
+_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
+
+
+def problem_kind(exc: BaseException) -> str:
+    """Why the run log failed: "locked", "corrupt", "not_writable", "full" or "other"."""
+    if isinstance(exc, OSError):
+        return "not_writable"
+    code = getattr(exc, "sqlite_errorcode", None)
+    primary = code & 0xFF if isinstance(code, int) else None
+    text = str(exc).lower()
+    if primary in (_SQLITE_BUSY, _SQLITE_LOCKED) or "database is locked" in text:
+        return "locked"
+    if primary in (_SQLITE_CORRUPT, _SQLITE_NOTADB) or "not a database" in text or "malformed" in text:
+        return "corrupt"
+    if primary == _SQLITE_FULL:
+        return "full"
+    if primary in (_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_IOERR) or "readonly" in text:
+        return "not_writable"
+    return "other"
+
+
+def describe_problem(exc: BaseException, path: Path) -> str:
+    """The German message for a run log that cannot be written; `path` is the database file."""
+    path = Path(path)
+    unlogged = "Ihre Anfragen werden weiter beantwortet, aber nicht protokolliert."
+    kind = problem_kind(exc)
+    if kind == "locked":
+        return (
+            f"Die Protokolldatei „{path}“ ist gerade von einem anderen Programm gesperrt. {unlogged} "
+            "Schließen Sie das Programm, das die Datei geöffnet hat (zum Beispiel ein Datenbank-Werkzeug), "
+            "oder wenden Sie sich an Ihre IT."
+        )
+    if kind == "corrupt":
+        return (
+            f"Die Protokolldatei „{path}“ ist beschädigt. {unlogged} Verschieben Sie die Datei in einen anderen "
+            "Ordner (die Werkbank legt spätestens beim nächsten Start eine neue an) oder setzen Sie "
+            "WORKBENCH_DATA_DIR auf einen anderen Ordner."
+        )
+    if kind == "full":
+        return (
+            f"Auf dem Datenträger der Protokolldatei „{path}“ ist kein Platz mehr. {unlogged} Schaffen Sie Platz "
+            "oder setzen Sie WORKBENCH_DATA_DIR auf einen Ordner auf einem anderen Datenträger."
+        )
+    if kind == "not_writable":
+        return (
+            f"Der Datenordner „{path.parent}“ ist nicht beschreibbar. {unlogged} Setzen Sie WORKBENCH_DATA_DIR "
+            "auf einen beschreibbaren Ordner oder bitten Sie Ihre IT um Schreibrechte."
+        )
+    return (
+        f"Die Protokolldatei „{path}“ konnte nicht geschrieben werden. {unlogged} Wenn das so bleibt, melden Sie "
+        "es bitte Ihrer IT."
+    )
+
+
 _OPEN: dict[tuple[str, str], RunLog] = {}
 _OPEN_LOCK = threading.Lock()
 
 
 def open_run_log(data_dir: Path, store_texts: str) -> RunLog:
     """One RunLog per database file and text policy in this process (it keeps per-thread connections)."""
-    path = Path(data_dir) / "protokoll.sqlite3"
+    path = run_log_path(data_dir)
     with _OPEN_LOCK:
         key = (str(path), store_texts)
         if key not in _OPEN:
@@ -122,22 +192,31 @@ class RunLog:
         self.store_texts = store_texts if store_texts in STORE_TEXTS else "stufe1"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        # Writers of this process queue here instead of polling SQLite's busy handler, so that only a
+        # lock held by another process can make a write wait (and give up after BUSY_TIMEOUT_S).
+        self._write_lock = threading.Lock()
+        # German description of the last failed write, None after a successful one; shared by all
+        # gateways (sessions) of this process, so a new gateway can tell its person at once.
+        self.problem: str | None = None
         self._raw().execute("PRAGMA journal_mode=WAL")
-        with self._connect() as db:
-            self.migrate(db)
+        # Reading the version needs no write lock: an up-to-date log opens even while another program
+        # holds it locked (WAL readers are never blocked).
+        if self._raw().execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
+            with self._connect() as db:
+                self.migrate(db)
 
     def _raw(self) -> sqlite3.Connection:
         """This thread's connection (SQLite connections must not be shared between threads)."""
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            connection.execute("PRAGMA busy_timeout = 30000")
+            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             connection.execute("PRAGMA synchronous = NORMAL")
             self._local.connection = connection
         return connection
 
     def _connect(self) -> _Transaction:
-        return _Transaction(self._raw())
+        return _Transaction(self._raw(), self._write_lock)
 
     @staticmethod
     def migrate(connection: _Transaction | sqlite3.Connection) -> int:
@@ -160,17 +239,22 @@ class RunLog:
             run.total_s, None if run.complete is None else int(run.complete),
             run.prompt_text if keep else None, run.answer_text if keep else None, run.workshop,
         )  # fmt: skip
-        with self._connect() as db:
-            cursor = db.execute(
-                "INSERT INTO runs (created_at, session, purpose, schutzstufe, endpoint_id, model, location, decision, "
-                "reason, findings, prompt_tokens, completion_tokens, ttft_s, total_s, complete, prompt_text, answer_text, "
-                "workshop) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
-            row_id = cursor.lastrowid
-            if row_id is None:  # sqlite3 sets it after every successful INSERT
-                raise sqlite3.DatabaseError("INSERT INTO runs returned no row id")
-            return row_id
+        try:
+            with self._connect() as db:
+                cursor = db.execute(
+                    "INSERT INTO runs (created_at, session, purpose, schutzstufe, endpoint_id, model, location, "
+                    "decision, reason, findings, prompt_tokens, completion_tokens, ttft_s, total_s, complete, "
+                    "prompt_text, answer_text, workshop) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    values,
+                )
+                row_id = cursor.lastrowid
+                if row_id is None:  # sqlite3 sets it after every successful INSERT
+                    raise sqlite3.DatabaseError("INSERT INTO runs returned no row id")
+        except sqlite3.Error as exc:
+            self.problem = describe_problem(exc, self.path)
+            raise
+        self.problem = None
+        return row_id
 
     def rate(self, run_id: int, rating: str, comment: str = "") -> None:
         with self._connect() as db:
@@ -254,13 +338,27 @@ class RunLog:
 
 
 class _Transaction:
-    """`with` block = one short immediate transaction on the thread's connection."""
+    """`with` block = one short immediate transaction on the thread's connection.
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    Waiting for this process's other writers and for SQLite's lock together takes at most
+    `BUSY_TIMEOUT_S`; then it raises `sqlite3.OperationalError` ("database is locked").
+    """
+
+    def __init__(self, connection: sqlite3.Connection, write_lock: threading.Lock) -> None:
         self.connection = connection
+        self.write_lock = write_lock
 
     def __enter__(self) -> _Transaction:
-        self.connection.execute("BEGIN IMMEDIATE")
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        if not self.write_lock.acquire(timeout=BUSY_TIMEOUT_S):
+            raise sqlite3.OperationalError("database is locked")
+        try:
+            remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
+            self.connection.execute(f"PRAGMA busy_timeout = {remaining_ms}")
+            self.connection.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.write_lock.release()
+            raise
         return self
 
     def execute(self, sql: str, parameters: Sequence[object] | Mapping[str, object] = ()) -> sqlite3.Cursor:
@@ -269,4 +367,20 @@ class _Transaction:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.connection.execute("COMMIT" if exc_type is None else "ROLLBACK")
+        try:
+            if exc_type is None:
+                try:
+                    self.connection.execute("COMMIT")
+                except sqlite3.Error:
+                    self._rollback()  # never leave the thread's connection inside a transaction
+                    raise
+            else:
+                self._rollback()
+        finally:
+            self.write_lock.release()
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back on its own already (e.g. after SQLITE_FULL)
+        if self.connection.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.connection.execute("ROLLBACK")

@@ -1,8 +1,10 @@
 """The one loader for tables people upload: CSV (any German Excel export) and XLSX.
 
 CSV: separator (``;`` ``,`` tab ``|``) and encoding (UTF-8, UTF-8 with BOM, Windows-1252) are
-detected; German numbers with decimal comma become numbers. XLSX: the sheet can be chosen. Everything
-stays in memory. Broken input raises a `WorkbenchError` that says what is wrong and how to fix it.
+detected; German numbers with decimal comma become numbers. XLSX: the sheet can be chosen; before
+openpyxl sees a workbook, the office-file check of `workbench.documents` refuses zip bombs and DTDs.
+Everything stays in memory. Broken input raises a `WorkbenchError` that says what is wrong and how to
+fix it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from workbench.documents import (
+    EXCEL,
+    PARSE_ERRORS,
+    broken_office_file,
+    check_office_file,
+    unreadable_office_file,
+)
 from workbench.errors import WorkbenchError
 
 DEFAULT_MAX_MB = 20
@@ -59,7 +68,7 @@ def load_table(
         )
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if suffix in ("xlsx", "xlsm") or data[:4] == b"PK\x03\x04":
-        return _load_xlsx(name, data, sheet)
+        return _load_xlsx(name, data, sheet, max_mb)
     if suffix == "xls":
         raise WorkbenchError(
             f"„{name}“ ist im alten Excel-Format (.xls).",
@@ -113,14 +122,14 @@ def _load_csv(name: str, data: bytes) -> LoadedTable:
     return LoadedTable(_typed(frame), name, encoding=encoding, separator=separator)
 
 
-def _load_xlsx(name: str, data: bytes, sheet: str | None) -> LoadedTable:
+def _load_xlsx(name: str, data: bytes, sheet: str | None, max_mb: float) -> LoadedTable:
+    check_office_file(name, data, EXCEL, max_mb=max_mb)
     try:
         workbook = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
+    except SyntaxError as exc:
+        raise broken_office_file(name, EXCEL) from exc
     except (zipfile.BadZipFile, ValueError, KeyError, OSError) as exc:
-        raise WorkbenchError(
-            f"„{name}“ ist keine lesbare Excel-Datei.",
-            "Öffnen Sie die Datei in Excel und speichern Sie sie erneut als „Excel-Arbeitsmappe (.xlsx)“.",
-        ) from exc
+        raise unreadable_office_file(name, EXCEL) from exc
     sheets = [str(s) for s in workbook.sheet_names]  # openpyxl sheet names are always text
     if not sheets:
         raise WorkbenchError(
@@ -128,7 +137,10 @@ def _load_xlsx(name: str, data: bytes, sheet: str | None) -> LoadedTable:
             "Speichern Sie die Arbeitsmappe mit mindestens einem Blatt.",
         )
     chosen = sheet if sheet in sheets else sheets[0]
-    frame = pd.read_excel(workbook, sheet_name=chosen, dtype=str).fillna("")
+    try:  # openpyxl parses the sheet XML only here
+        frame = pd.read_excel(workbook, sheet_name=chosen, dtype=str).fillna("")
+    except PARSE_ERRORS as exc:
+        raise broken_office_file(name, EXCEL, f"das Tabellenblatt „{chosen}“") from exc
     if frame.empty and len(frame.columns) == 0:
         raise WorkbenchError(
             f"Das Tabellenblatt „{chosen}“ in „{name}“ ist leer.",

@@ -7,7 +7,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from workbench.config import Settings
 from workbench.errors import WorkbenchError
-from workbench.gateway import Result
+from workbench.gateway import Gateway, Result
 from workbench.transparency import Notice
 
 
@@ -27,8 +27,10 @@ def show_error(exc: WorkbenchError) -> None:
 
 
 def show_config_problems(settings: Settings) -> None:
-    for problem in settings.errors:
-        st.error(f"**Konfigurationsfehler:** {problem}", icon=":material/settings_alert:")
+    # A file that locks the public services changes what every page offers: say so first and plainly.
+    for problem in sorted(settings.errors, key=lambda p: not p.locks_public):
+        title = "Öffentliche KI-Dienste gesperrt" if problem.locks_public else "Konfigurationsfehler"
+        st.error(f"**{title}:** {problem}", icon=":material/settings_alert:")
     for problem in settings.warnings:
         st.warning(f"**Hinweis zur Konfiguration:** {problem}", icon=":material/warning:")
 
@@ -84,3 +86,22 @@ def result_footer(result: Result, key: str) -> None:
                 key=f"{key}_{file_name}",
                 icon=":material/download:",
             )
+
+
+KEY_RECORD_PROBLEMS_SHOWN = "_record_problems_shown"
+
+
+def show_record_problem(gateway: Gateway) -> None:
+    """Tell the person once per session why requests are not being recorded in the run log.
+
+    The app builds a new gateway for every script run, so what has been shown is remembered in the
+    session; the answers themselves are never held up by the log.
+    """
+    problem = gateway.record_problem
+    if not problem:
+        return
+    shown: set[str] = st.session_state.setdefault(KEY_RECORD_PROBLEMS_SHOWN, set())
+    if problem in shown:
+        return
+    shown.add(problem)
+    st.warning(f"**Anfrageprotokoll:** {problem}", icon=":material/history_toggle_off:")
