@@ -6,7 +6,8 @@ import pytest
 
 from tests.fakes import Reply
 from tests.test_routes import build
-from workbench.agent import STEPS, TOOLS, run_step, supports_tools, validate
+from workbench.agent import STEPS, TOOLS, AgentHistory, run_step, supports_tools, validate
+from workbench.errors import PolicyRefused, WorkbenchError
 
 
 @pytest.mark.parametrize(
@@ -38,7 +39,7 @@ def test_tool_calling_loop(gateway, fake_ollama, fake_openai, endpoint_id):
         ]
     )  # fmt: skip
     data = build("menge")
-    history: list[dict] = []
+    history = AgentHistory()
     outcome = run_step(
         gateway, data, STEPS[1], history, schutzstufe=1, endpoint_id=endpoint_id, model=None, use_tools=True
     )
@@ -61,7 +62,14 @@ def test_step_limit(gateway, fake_ollama):
     call = Reply(tool_calls=[{"name": "daten_zusammenfuehren", "arguments": {}}])
     fake_ollama.replies.extend([call, call, call, Reply(text="Zusammenfassung nach dem Limit.")])
     outcome = run_step(
-        gateway, build(), STEPS[0], [], schutzstufe=2, endpoint_id="ollama", model=None, use_tools=True
+        gateway,
+        build(),
+        STEPS[0],
+        AgentHistory(),
+        schutzstufe=2,
+        endpoint_id="ollama",
+        model=None,
+        use_tools=True,
     )
     assert len(outcome.tool_runs) == 3
     assert outcome.comment.text == "Zusammenfassung nach dem Limit."
@@ -73,7 +81,14 @@ def test_step_limit(gateway, fake_ollama):
 def test_guided_mode_runs_the_tool_itself(gateway, fake_ollama):
     fake_ollama.replies.append(Reply(text="Die Daten sind vollständig bis auf zwei Läufe."))
     outcome = run_step(
-        gateway, build("gps"), STEPS[0], [], schutzstufe=2, endpoint_id="ollama", model=None, use_tools=False
+        gateway,
+        build("gps"),
+        STEPS[0],
+        AgentHistory(),
+        schutzstufe=2,
+        endpoint_id="ollama",
+        model=None,
+        use_tools=False,
     )
     assert outcome.guided and [r.name for r in outcome.tool_runs] == ["daten_zusammenfuehren"]
     body = fake_ollama.chat_requests[-1].body
@@ -101,7 +116,7 @@ def test_every_backend_answers_the_capability_question(gateway, fake_ollama, fak
 
 def test_stufe_1_sends_no_complaint_text_to_the_public_api(gateway, fake_openai):
     fake_openai.replies.extend([Reply(text=f"Kommentar {i}") for i in range(4)])
-    data, history = build("beschwerden"), []
+    data, history = build("beschwerden"), AgentHistory()
     for step in STEPS:
         run_step(
             gateway, data, step, history, schutzstufe=1, endpoint_id="openai", model=None, use_tools=False
@@ -109,3 +124,56 @@ def test_stufe_1_sends_no_complaint_text_to_the_public_api(gateway, fake_openai)
     bodies = json.dumps([r.body for r in fake_openai.chat_requests], ensure_ascii=False)
     assert len(fake_openai.chat_requests) == 4
     assert "Frau Müller" not in bodies and "Lindenweg" not in bodies and "MS-AW" not in bodies
+
+
+@pytest.mark.parametrize("step_1_fails", [False, True])
+def test_a_step_at_stufe_2_locks_the_run(gateway, fake_ollama, fake_openai, step_1_fails):
+    """Step 1 at Stufe 2 (answered, or failed after it may have reached the service), then the switch
+    to Stufe 1 with the public API: step 2 would resend step 1's messages, so it is refused."""
+    if step_1_fails:
+        fake_ollama.replies.append(Reply(chunks=["x"], inject=b"[1, 2]\n", inject_after=0))
+    else:
+        fake_ollama.replies.append(Reply(text="Schritt 1 erledigt."))
+    data, history = build(), AgentHistory()
+    try:
+        run_step(
+            gateway, data, STEPS[0], history, schutzstufe=2, endpoint_id="ollama", model=None, use_tools=False
+        )
+    except WorkbenchError:
+        assert step_1_fails
+    assert history.is_locked_to_stufe_2(1)
+    with pytest.raises(PolicyRefused):
+        run_step(
+            gateway, data, STEPS[1], history, schutzstufe=1, endpoint_id="openai", model=None, use_tools=False
+        )
+    assert fake_openai.requests == []
+
+
+def test_a_refused_step_does_not_lock(gateway, fake_openai):
+    history = AgentHistory()
+    with pytest.raises(PolicyRefused):
+        run_step(
+            gateway,
+            build(),
+            STEPS[0],
+            history,
+            schutzstufe=2,
+            endpoint_id="openai",
+            model=None,
+            use_tools=False,
+        )
+    assert history.highest_schutzstufe == 1
+
+
+def test_openai_itself_calls_tools_other_compatible_servers_are_unknown(workbench_env, monkeypatch):
+    from workbench.backends import create_backend
+    from workbench.config import load_settings
+
+    for base_url, expected in (
+        ("https://api.openai.com/v1", frozenset({"tools"})),
+        ("https://API.OpenAI.com./v1", frozenset({"tools"})),
+        ("https://ki-gateway.musterstadt.de/v1", frozenset()),
+    ):
+        monkeypatch.setenv("OPENAI_BASE_URL", base_url)
+        endpoint = load_settings().endpoint("openai")
+        assert create_backend(endpoint, "sk-test").capabilities("gpt-4o-mini") == expected

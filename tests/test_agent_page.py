@@ -85,3 +85,21 @@ def test_report_lists_the_flagged_tours_as_a_markdown_table():
     assert any(line.startswith("| T05") and "+40 %" in line for line in lines)
     assert not any("T01" in line for line in lines)
     assert report_markdown([], analysis.assign(flagged=False)).rstrip().endswith("Keine.")
+
+
+def test_failed_step_waits_in_the_panel_and_is_retried(workbench_env, fake_ollama, fake_openai):
+    fake_ollama.capabilities = {"llama3.2:latest": ["completion"], "mistral:latest": ["completion"]}
+    at = start(schutzstufe=2)
+    fake_ollama.fault = "down"
+    at.button(key="ag_next").click().run()
+    no_exception(at)
+    assert "ollama serve" in texts(at.error)
+    assert at.button(key="ag_next").disabled  # the failed step comes first
+    fake_ollama.fault = None
+    fake_ollama.replies.append(Reply(text="Kommentar nach dem zweiten Versuch."))
+    at.button(key="ag_step_retry").click().run()
+    no_exception(at)
+    assert "Kommentar nach dem zweiten Versuch." in texts(at.markdown)
+    assert not at.button(key="ag_next").disabled  # step 2 may follow
+    assert len(fake_ollama.chat_requests) == 1
+    assert fake_openai.requests == []

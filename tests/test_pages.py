@@ -120,7 +120,7 @@ def test_chat_fault_keeps_the_input(workbench_env, fake_ollama):
     at.chat_input[0].set_value("Bitte fasse den Antrag zusammen.").run()
     no_exception(at)
     assert "ollama serve" in texts(at.error)
-    assert at.text_area(key="chat_draft_editor").value == "Bitte fasse den Antrag zusammen."
+    assert at.text_area(key="chat_editor_1").value == "Bitte fasse den Antrag zusammen."
     # Ollama is back: one click sends the kept text.
     fake_ollama.fault = None
     fake_ollama.replies.append(Reply(text="Zusammenfassung."))
@@ -161,7 +161,7 @@ def test_chat_history_from_stufe_2_never_goes_public(workbench_env, fake_ollama,
     at.chat_input[0].set_value("Formuliere eine Antwort.").run()
     no_exception(at)
     assert "Schutzstufe 2" in texts(at.error)
-    assert at.text_area(key="chat_draft_editor").value == "Formuliere eine Antwort."
+    assert at.text_area(key="chat_editor_1").value == "Formuliere eine Antwort."
     assert fake_openai.requests == []
 
 

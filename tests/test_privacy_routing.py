@@ -215,7 +215,7 @@ def test_chat_holds_back_and_offers_choices(workbench_env, fake_ollama, fake_ope
     no_exception(at)
     assert "Personenbezogene Daten gefunden" in texts(at.warning)
     assert "IBAN" in texts(at.markdown)  # highlighted text with labels
-    assert at.text_area(key="chat_draft_editor").value == TEXT  # nothing typed is lost
+    assert at.text_area(key="chat_editor_1").value == TEXT  # nothing typed is lost
     assert fake_openai.requests == []
     # one click: Schutzstufe 2, local model, the same text
     fake_ollama.replies.append(Reply(text="Lokal beantwortet."))

@@ -77,6 +77,21 @@ def test_model_comparison_at_stufe_1_is_held_back(workbench_env, fake_openai):
     no_exception(at)
     assert "Personenbezogene Daten gefunden" in texts(at.warning)
     assert fake_openai.chat_requests == []
+    # the same panel as everywhere: the text can be edited, the question can be sent locally
+    assert at.text_area(key="sp_compare_editor_1").value.startswith("Ich plane ein Stadtfest")
+    assert at.button(key="sp_compare_btn").disabled  # the held-back question comes first
+
+
+def test_held_back_comparison_goes_local_with_one_click(workbench_env, fake_ollama, fake_openai):
+    fake_ollama.replies.append(Reply(text=json.dumps({"unternehmen": []})))
+    at = run_sample(schutzstufe=1, endpoint_id="openai")
+    at.button(key="sp_compare_btn").click().run()
+    at.button(key="sp_compare_privacy_stufe2").click().run()
+    no_exception(at)
+    assert at.session_state["schutzstufe"] == 2
+    assert len(fake_ollama.chat_requests) == 1
+    assert fake_openai.chat_requests == []
+    assert "Personenbezogene Daten gefunden" not in texts(at.warning)
 
 
 def test_outreach_letter(workbench_env, fake_ollama):

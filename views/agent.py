@@ -4,12 +4,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from workbench.agent import STEPS, run_step, supports_tools
+from workbench.agent import STEPS, AgentHistory, run_step, supports_tools
 from workbench.errors import WorkbenchError
 from workbench.exports import to_csv, to_docx, to_xlsx
 from workbench.routes import analyze, load_route_data
 from workbench.transparency import computed_notice
 from workbench.ui import agent_view, components, state
+from workbench.ui.ask import Ask
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "abfalltouren"
 
@@ -79,34 +80,51 @@ if mode == "Werkzeugaufrufe" and not can_call_tools:
     )
 
 outcomes = st.session_state.setdefault("ag_outcomes", [])
-history = st.session_state.setdefault("ag_history", [])
+history: AgentHistory = st.session_state.setdefault("ag_history", AgentHistory())
+if history.is_locked_to_stufe_2(sel.schutzstufe):
+    st.info(
+        "Dieser Agentenlauf hat Daten auf Schutzstufe 2 gesendet und bleibt deshalb auf Schutzstufe 2: Seine "
+        "Nachrichten gehen nicht an öffentliche Dienste. Beginnen Sie neu, um auf Schutzstufe 1 zu arbeiten.",
+        icon=":material/lock:",
+    )
 for index, outcome in enumerate(outcomes):
     agent_view.step_card(outcome, key=f"ag_step_{index}")
 if len(outcomes) == len(STEPS):
     agent_view.charts(data, analysis)
 
 stopped = st.session_state.get("ag_stopped", False)
+ask = Ask(gw, sel, "ag_step", editable=False)  # a step's messages are computed: retried, not edited
+retry = ask.panel()
 if len(outcomes) < len(STEPS) and not stopped and sel.endpoint is not None:
     upcoming = STEPS[len(outcomes)]
     st.markdown(f"**Nächster Schritt {upcoming.number}: {upcoming.title}** – {upcoming.intent}")
     go, stop = st.columns(2)
     label = "Agent starten" if not outcomes else "Weiter"
-    if go.button(
-        f"{label}: Schritt {upcoming.number} ausführen",
-        type="primary",
-        icon=":material/play_arrow:",
-        key="ag_next",
+    if (
+        go.button(
+            f"{label}: Schritt {upcoming.number} ausführen",
+            type="primary",
+            icon=":material/play_arrow:",
+            key="ag_next",
+            disabled=ask.unresolved and retry is None,  # the held-back or failed step comes first
+        )
+        or retry
     ):
         with st.spinner(f"Schritt {upcoming.number} läuft …"):
+            mark = len(history.messages)
             try:
                 outcomes.append(
                     run_step(gw, data, upcoming, history, schutzstufe=sel.schutzstufe, endpoint_id=sel.endpoint.id,
-                             model=sel.model, use_tools=mode == "Werkzeugaufrufe" and can_call_tools)
+                             model=sel.model, use_tools=mode == "Werkzeugaufrufe" and can_call_tools,
+                             privacy_action=retry.action if retry else None)
                 )  # fmt: skip
             except WorkbenchError as exc:
-                del history[-1:]
-                components.show_error(exc)
-                st.stop()
+                # the text the findings point into: the last message with a finding, as it was sent
+                findings = getattr(exc, "findings", ())
+                index = max((f.message for f in findings), default=len(history.messages) - 1)
+                shown = str(history.messages[index].get("content") or "") if history.messages else ""
+                del history.messages[mark:]  # the step is not done; its level lock stays
+                ask.keep(shown or upcoming.instruction, exc)
         st.rerun()
     if outcomes and stop.button("Anhalten", icon=":material/stop:", key="ag_stop"):
         st.session_state["ag_stopped"] = True

@@ -3,13 +3,10 @@
 import streamlit as st
 
 from workbench.chat import Conversation
-from workbench.errors import PrivacyRefused, WorkbenchError
-from workbench.ui import components, privacy_panel, state
+from workbench.ui import components, state
+from workbench.ui.ask import Ask
 
 KEY_CONVERSATION = "chat_conversation"
-KEY_PENDING = "chat_pending"  # (prompt, privacy action) to (re)send on this run
-KEY_DRAFT = "chat_draft"  # the text of a prompt that was not answered, kept for editing
-KEY_ERROR = "chat_error"  # why it was not answered
 
 gw = state.gateway()
 sel = state.selection(gw)
@@ -34,69 +31,15 @@ for index, entry in enumerate(conversation.entries):
             components.result_footer(entry.result, key=f"chat_{index}")
 
 
-def keep_unanswered(prompt: str, exc: WorkbenchError) -> None:
-    st.session_state[KEY_DRAFT] = prompt
-    st.session_state[KEY_ERROR] = exc
-    st.rerun()
-
-
-def send(prompt: str, privacy_action: str | None) -> None:
-    if sel.endpoint is None:
-        keep_unanswered(
-            prompt,
-            WorkbenchError(
-                f"Auf Schutzstufe {int(sel.schutzstufe)} ist kein KI-Dienst nutzbar.",
-                "Starten Sie Ollama (`ollama serve`) oder prüfen Sie die Dienste unter „Modelle & Status“.",
-            ),
-        )
-    request = conversation.request(prompt, sel.schutzstufe, sel.endpoint.id, sel.model, privacy_action)
-    try:
-        response = gw.chat(request)  # checks policy and personal data before anything is shown or sent
-    except WorkbenchError as exc:
-        keep_unanswered(prompt, exc)
-    entry = conversation.add_user(prompt)
-    with st.chat_message("user"):
-        st.markdown(prompt)
-    with st.chat_message("assistant"):
-        try:
-            st.write_stream(response)
-            result = response.result
-        except WorkbenchError as exc:
-            conversation.discard_failed(entry, request.schutzstufe)
-            keep_unanswered(prompt, exc)
-        conversation.add_result(result)
-        components.result_footer(result, key=f"chat_{len(conversation.entries) - 1}")
-
-
-draft = st.session_state.get(KEY_DRAFT)
-if draft:
-    with st.container(border=True):
-        error = st.session_state.get(KEY_ERROR)
-        choice = None
-        if isinstance(error, PrivacyRefused):
-            local = gw.default_endpoint(2)
-            choice = privacy_panel.held_back(
-                error, draft, key="chat_privacy", local_endpoint_id=local.id if local else None
-            )
-        elif isinstance(error, WorkbenchError):
-            components.show_error(error)
-            st.markdown("**Ihre letzte Eingabe wurde nicht beantwortet.** Sie ist nicht verloren:")
-        edited = st.text_area("Eingabe bearbeiten", value=draft, key="chat_draft_editor")
-        retry, discard = st.columns(2)
-        if retry.button("Erneut senden", icon=":material/send:"):
-            choice = "send"
-        if choice:
-            st.session_state[KEY_PENDING] = (edited, choice if choice != "send" else None)
-            st.session_state.pop(KEY_DRAFT, None)
-            st.rerun()
-        if discard.button("Verwerfen", icon=":material/delete:"):
-            st.session_state.pop(KEY_DRAFT, None)
-            st.rerun()
-
+ask = Ask(gw, sel, "chat")
+retry = ask.panel()
 typed = st.chat_input("Ihre Frage oder Aufgabe …", key="chat_input")
-pending = (typed, None) if typed else st.session_state.pop(KEY_PENDING, None)
-if pending:
-    send(*pending)
+question = (typed, None) if typed else (retry.text, retry.action) if retry else None
+if question:
+    ask.discard()  # a new question replaces one that was left unanswered
+    with st.chat_message("user"):
+        st.markdown(question[0])
+    ask.turn(conversation, question[0], question[1], footer_key=f"chat_{len(conversation.entries) + 1}")
 
 if conversation.entries:
     st.divider()

@@ -5,9 +5,10 @@ import random
 import streamlit as st
 
 from workbench.compare import RATINGS, diff_html, run_side_by_side, similarity, verdicts
+from workbench.errors import PrivacyRefused
 from workbench.gateway import ChatRequest
-from workbench.policy import OPTION_PSEUDONYMIZE, Schutzstufe
-from workbench.ui import components, state
+from workbench.policy import OPTION_CONFIRM, OPTION_PSEUDONYMIZE, Schutzstufe
+from workbench.ui import components, privacy_panel, state
 from workbench.usecases import read_catalog
 
 gw = state.gateway()
@@ -62,14 +63,18 @@ for index, (column, side) in enumerate(zip(columns, ("A", "B"), strict=True)):
     chosen.append((endpoint_id, model, index))
 blind = st.toggle("Blindmodus für Workshops (Namen erst nach der Bewertung zeigen)", key="cmp_blind")
 
-if st.button(
-    "Beide Modelle fragen", type="primary", icon=":material/compare_arrows:", disabled=not prompt.strip()
+retry_action = st.session_state.pop("cmp_retry_action", None)  # chosen in the privacy panel below
+if (
+    st.button(
+        "Beide Modelle fragen", type="primary", icon=":material/compare_arrows:", disabled=not prompt.strip()
+    )
+    or retry_action
 ):
     order = [0, 1]
     if blind:
         random.shuffle(order)
     sides = [chosen[i] for i in order]
-    action = OPTION_PSEUDONYMIZE if st.session_state.get("cmp_pseudo") else None
+    action = retry_action or (OPTION_PSEUDONYMIZE if st.session_state.get("cmp_pseudo") else None)
     requests = tuple(
         ChatRequest([{"role": "user", "content": prompt}], sel.schutzstufe, e, m or None, purpose=f"vergleich:{source if source != 'Freier Text' else 'freitext'}", privacy_action=action)
         for e, m, _ in sides
@@ -87,6 +92,23 @@ if st.button(
     st.rerun()
 
 stored = st.session_state.get("cmp_result")
+held = (
+    next((s.error for s in stored["sides"] if isinstance(s.error, PrivacyRefused)), None) if stored else None
+)
+if held is not None:  # the same choices as on every page: locally, pseudonymised or confirmed
+    local = gw.default_endpoint(2)
+    with st.container(border=True):
+        choice = privacy_panel.held_back(
+            held, prompt, key="cmp_privacy", local_endpoint_id=local.id if local else None, editable=False
+        )
+        st.caption("Sie können den Text oben ändern und erneut vergleichen.")
+    if choice in (OPTION_PSEUDONYMIZE, OPTION_CONFIRM):
+        st.session_state["cmp_retry_action"] = choice
+        st.session_state.pop("cmp_result", None)
+        st.rerun()
+    if choice == "send":  # now at Schutzstufe 2: the public side is locked, compare again if wanted
+        st.session_state.pop("cmp_result", None)
+        st.rerun()
 if stored:
     hidden = stored["blind"] and not stored["rated"]
     columns = st.columns(2)

@@ -70,21 +70,29 @@ if reset_column.button("Von vorn beginnen", icon=":material/restart_alt:", key=f
     st.rerun()
 
 ask = {"plan": usecase_plan.ask_for_plan, "table": usecase_table.ask_for_rows}.get(usecase.kind)
-retry = usecase_runner.retry_panel(gw, usecase)
-turn = (prompt, None) if start else None
-if retry:
-    turn = (retry[0].split(f"\n\n{JSON_INSTRUCTION}")[0], retry[2]) if ask else (retry[0], retry[2])
-if st.session_state.get(f"uc_{usecase.id}_conversation"):
+unresolved = usecase_runner.asker(gw, sel, usecase).unresolved
+retry = usecase_runner.retry_panel(gw, sel, usecase)
+turn = (prompt, None) if start else retry
+# Follow-ups build on an answer; while the last question is held back or failed they would go out
+# without it, so they wait until it is resolved above.
+answered = usecase_runner.has_answer(usecase)
+unresolved = unresolved and not retry
+if answered:
     with st.container(horizontal=True):
         for followup in usecase.followups:
             if st.button(
-                followup.label, key=f"uc_{usecase.id}_fu_{followup.label}", icon=":material/auto_fix_high:"
+                followup.label,
+                key=f"uc_{usecase.id}_fu_{followup.label}",
+                icon=":material/auto_fix_high:",
+                disabled=unresolved,
             ):
                 turn = (followup.prompt, None)
+    if unresolved:
+        st.caption("Verfeinern können Sie, sobald die letzte Anfrage oben beantwortet ist.")
 
 if usecase.kind == "text":
     usecase_runner.history(usecase)
-    free = st.chat_input("Nachfrage oder Änderungswunsch …", key=f"uc_{usecase.id}_chat")
+    free = st.chat_input("Nachfrage oder Änderungswunsch …", key=f"uc_{usecase.id}_chat", disabled=unresolved)
     if free:
         turn = (free, None)
     if turn:
@@ -94,14 +102,17 @@ if usecase.kind == "text":
             st.rerun()
     usecase_runner.downloads(usecase)
 else:
-    if st.session_state.get(f"uc_{usecase.id}_conversation"):
+    if answered:
         with st.form(f"uc_{usecase.id}_own_request", clear_on_submit=True, border=False):
             own = st.text_input(
                 "Eigener Änderungswunsch",
                 placeholder="Was soll die KI ändern oder ergänzen?",
                 key=f"uc_{usecase.id}_own_text",
             )
-            if st.form_submit_button("Änderung anfordern", icon=":material/edit_note:") and own.strip():
+            if (
+                st.form_submit_button("Änderung anfordern", icon=":material/edit_note:", disabled=unresolved)
+                and own.strip()
+            ):
                 turn = (own.strip(), None)
     if turn:
         ask(gw, sel, usecase, values, turn[0], action=turn[1])

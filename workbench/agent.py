@@ -19,6 +19,7 @@ import pandas as pd
 
 from workbench.errors import WorkbenchError
 from workbench.gateway import ChatRequest, Gateway, Result
+from workbench.policy import PrivacyAction, Schutzstufe, parse_schutzstufe
 from workbench.routes import RouteData, analyze, attribute_complaints, runs
 
 MAX_TOOL_CALLS_PER_STEP = 3
@@ -219,30 +220,59 @@ def supports_tools(gateway: Gateway, endpoint_id: str, model: str | None, schutz
         return False
 
 
+@dataclass
+class AgentHistory:
+    """The messages of one agent run, and the highest Schutzstufe any of its requests left at.
+
+    Later steps send the earlier steps' messages again. Once a step went out at Schutzstufe 2 (or may
+    have: a failed step counts), every later step is sent at Schutzstufe 2 too, whatever the switch
+    says now, so the run's messages never reach a public service.
+    """
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    highest_schutzstufe: int = 1
+
+    def level(self, selected: object) -> Schutzstufe | None:
+        chosen = parse_schutzstufe(selected)
+        return None if chosen is None else Schutzstufe(max(int(chosen), self.highest_schutzstufe))
+
+    def is_locked_to_stufe_2(self, selected: object) -> bool:
+        return parse_schutzstufe(selected) is Schutzstufe.ONE and self.highest_schutzstufe >= 2
+
+    def sent_at(self, level: Schutzstufe) -> None:
+        self.highest_schutzstufe = max(self.highest_schutzstufe, int(level))
+
+    def append(self, message: dict[str, Any]) -> None:
+        self.messages.append(message)
+
+
 def run_step(
     gateway: Gateway,
     data: RouteData,
     step: Step,
-    history: list[dict[str, Any]],
+    history: AgentHistory,
     *,
     schutzstufe: object,
     endpoint_id: str,
     model: str | None,
     use_tools: bool,
-    privacy_action: str | None = None,
+    privacy_action: PrivacyAction | None = None,
 ) -> StepResult:
-    """Run one step; `history` (OpenAI-shaped messages) grows with the step's messages."""
+    """Run one step; `history` grows with the step's messages (OpenAI-shaped) and keeps the run's
+    Schutzstufe lock."""
     outcome = StepResult(step, guided=not use_tools)
-    if not history:
+    if not history.messages:
         history.append({"role": "system", "content": SYSTEM})
     history.append({"role": "user", "content": step.instruction})
 
     def ask(tools: list[dict[str, Any]] | None) -> Result:
         request = ChatRequest(
-            list(history), schutzstufe, endpoint_id, model, purpose=f"agent:schritt{step.number}",
-            tools=tools, privacy_action=privacy_action,
+            list(history.messages), history.level(schutzstufe), endpoint_id, model,
+            purpose=f"agent:schritt{step.number}", tools=tools, privacy_action=privacy_action,
         )  # fmt: skip
-        return gateway.chat(request).result
+        response = gateway.chat(request)  # refused here: nothing left, no lock
+        history.sent_at(response.schutzstufe)  # from here on it may reach the service
+        return response.result
 
     if use_tools:
         definitions = [tool.definition() for tool in TOOLS.values()]

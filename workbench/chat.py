@@ -3,15 +3,22 @@
 A conversation remembers the highest Schutzstufe at which any of its turns was sent. Once a turn
 went out at Schutzstufe 2, the history may hold personal data, so later turns are sent at
 Schutzstufe 2 as well, even if the switch now says 1: the history never travels to a public service.
+The level is raised the moment a turn is about to leave, before the first byte: a turn that fails,
+breaks off or sends garbage back may still have reached the service, so it locks the conversation too.
+
+`Conversation.ask` is the one way a screen asks a model within a conversation: it builds the request
+(history, system text, the locked level), lets the gateway check it, and returns a `PendingTurn` that
+streams the answer and files it in the history, or drops the failed question again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from workbench.gateway import ChatRequest, Result
-from workbench.policy import OPTION_PSEUDONYMIZE, Schutzstufe, parse_schutzstufe
+from workbench.gateway import ChatRequest, Gateway, Response, Result
+from workbench.policy import OPTION_PSEUDONYMIZE, PrivacyAction, Schutzstufe, parse_schutzstufe
 from workbench.transparency import (
     Turn,
     export_conversation_json,
@@ -52,7 +59,7 @@ class Conversation:
         selected: object,
         endpoint_id: str,
         model: str | None,
-        privacy_action: str | None = None,
+        privacy_action: PrivacyAction | None = None,
         *,
         json_schema: dict[str, Any] | None = None,
         purpose: str = "chat",
@@ -71,10 +78,35 @@ class Conversation:
             json_schema=json_schema,
         )
 
-    def add_user(self, prompt: str) -> Entry:
+    def add_user(self, prompt: str, sent_at: object = None) -> Entry:
+        """Add a user turn that is about to be sent at `sent_at`; that level locks the conversation now."""
+        level = parse_schutzstufe(sent_at)
+        if level is not None:
+            self.highest_schutzstufe = max(self.highest_schutzstufe, int(level))
         entry = Entry("user", prompt)
         self.entries.append(entry)
         return entry
+
+    def ask(
+        self,
+        gateway: Gateway,
+        prompt: str,
+        selected: object,
+        endpoint_id: str,
+        model: str | None,
+        privacy_action: PrivacyAction | None = None,
+        *,
+        json_schema: dict[str, Any] | None = None,
+        purpose: str = "chat",
+    ) -> PendingTurn:
+        """Ask the next question. Raises the gateway's refusal (nothing was sent, nothing is kept);
+        otherwise the question joins the history and the conversation is locked to the level it
+        leaves at, before the answer streams."""
+        request = self.request(
+            prompt, selected, endpoint_id, model, privacy_action, json_schema=json_schema, purpose=purpose
+        )
+        response = gateway.chat(request)
+        return PendingTurn(self, self.add_user(prompt, request.schutzstufe), response)
 
     def add_result(self, result: Result) -> None:
         self.highest_schutzstufe = max(self.highest_schutzstufe, int(result.schutzstufe))
@@ -105,3 +137,42 @@ class Conversation:
 
     def export_json(self) -> str:
         return export_conversation_json(self.turns(), self.title)
+
+
+class PendingTurn:
+    """The answer to a question that has joined the conversation; iterate once for its text chunks.
+
+    When the answer arrives, it is filed in the history. When it fails (a typed workbench error or
+    anything else, or the screen stops reading), the question is dropped again; the conversation's
+    level stays raised, because the question may have reached the service.
+    """
+
+    def __init__(self, conversation: Conversation, entry: Entry, response: Response) -> None:
+        self.conversation = conversation
+        self.entry = entry
+        self.response = response
+        self._result: Result | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        finished = False
+        try:
+            yield from self.response
+            finished = True
+        finally:
+            if not finished:
+                self.conversation.discard_failed(self.entry, self.response.schutzstufe)
+        self._file()
+
+    def _file(self) -> Result:
+        if self._result is None:
+            self._result = self.response.result
+            self.conversation.add_result(self._result)
+        return self._result
+
+    @property
+    def result(self) -> Result:
+        """The answer (complete, or broken off with its partial text); streams it first if needed."""
+        if self._result is None:
+            for _ in self:
+                pass
+        return self._file()

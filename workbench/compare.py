@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import html
+import logging
 import queue
 import threading
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 
 from workbench.errors import WorkbenchError
 from workbench.gateway import ChatRequest, Gateway, Response, Result
+
+log = logging.getLogger("workbench.compare")
 
 RATINGS = ("A besser", "B besser", "gleichwertig", "beide unbrauchbar")
 
@@ -48,8 +51,12 @@ def run_side_by_side(
             sides[index].result = response.result
         except WorkbenchError as exc:
             sides[index].error = exc
-        except Exception as exc:  # the other side must still finish; report in German
-            sides[index].error = WorkbenchError(f"Unerwarteter Fehler: {exc}", "Versuchen Sie es erneut.")
+        except Exception:  # a defect: the other side must still finish; German only, details to the log
+            log.exception("unexpected failure on side %s of a comparison", "AB"[index])
+            sides[index].error = WorkbenchError(
+                "Bei dieser Antwort ist ein unerwarteter Fehler aufgetreten.",
+                "Versuchen Sie es erneut. Bleibt der Fehler, melden Sie ihn bitte Ihrer IT.",
+            )
         finally:
             chunks.put((index, None))
 

@@ -101,6 +101,12 @@ class StreamInterrupted(BackendError):
     title = "Antwort abgebrochen"
 
 
+class MalformedResponse(StreamInterrupted):
+    """The service sent data the protocol does not allow (broken JSON, wrong shapes, odd fields)."""
+
+    title = "Unlesbare Antwort"
+
+
 class InvalidRequest(BackendError):
     title = "Anfrage abgelehnt"
 
@@ -111,17 +117,60 @@ class RedirectRefused(BackendError):
     title = "Umleitung nicht gefolgt"
 
 
+class FileRefused(WorkbenchError):
+    """An uploaded office file was not opened: too large unpacked, a DTD inside, or broken XML."""
+
+    title = "Datei nicht geöffnet"
+
+
 _SECRET_PATTERNS = [
     re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*.]{6,}"),
     re.compile(r"(?i)\bbearer\s+[A-Za-z0-9_\-.=*]{6,}"),
 ]
 
 
+REDACTED = "[API-Schlüssel entfernt]"
+
+
+class StreamRedactor:
+    """Removes given secrets from streamed text, also when a secret arrives split across chunks.
+
+    Only a tail that could still grow into a secret is held back, so text streams on as it comes.
+    """
+
+    def __init__(self, secrets: Sequence[str | None]) -> None:
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 8}, key=len, reverse=True)
+        self._pending = ""
+
+    def feed(self, text: str) -> str:
+        if not self._secrets:
+            return text
+        pending = self._pending + text
+        for secret in self._secrets:
+            pending = pending.replace(secret, REDACTED)
+        hold = self._partial_secret_at_end(pending)
+        self._pending = pending[len(pending) - hold :] if hold else ""
+        return pending[: len(pending) - hold]
+
+    def flush(self) -> str:
+        rest, self._pending = self._pending, ""
+        return rest
+
+    def _partial_secret_at_end(self, text: str) -> int:
+        longest = 0
+        for secret in self._secrets:
+            for size in range(min(len(secret) - 1, len(text)), longest, -1):
+                if secret.startswith(text[-size:]):
+                    longest = size
+                    break
+        return longest
+
+
 def redact(text: str, *secrets: str | None) -> str:
     """Remove API keys (given ones and anything shaped like a key) from a message."""
     for secret in secrets:
         if secret and len(secret) >= 4:
-            text = text.replace(secret, "[API-Schlüssel entfernt]")
+            text = text.replace(secret, REDACTED)
     for pattern in _SECRET_PATTERNS:
-        text = pattern.sub("[API-Schlüssel entfernt]", text)
+        text = pattern.sub(REDACTED, text)
     return text

@@ -19,15 +19,17 @@ from typing import Any
 
 from workbench.backends import Backend, JSONDict, ModelInfo, PullProgress, ToolCall, Usage, create_backend
 from workbench.config import Endpoint, Settings
-from workbench.errors import PolicyRefused, PrivacyRefused, StreamInterrupted, WorkbenchError
+from workbench.errors import PolicyRefused, PrivacyRefused, StreamInterrupted, StreamRedactor, WorkbenchError
 from workbench.history import RunLog, RunRecord, default_data_dir, open_run_log
 from workbench.policy import (
     OPTION_PSEUDONYMIZE,
     Decision,
+    PrivacyAction,
     PrivacyDecision,
     Schutzstufe,
     decide,
     decide_privacy,
+    parse_privacy_action,
     parse_schutzstufe,
 )
 from workbench.privacy import MessageFinding, StreamRestorer, describe, pseudonymize_messages, scan_messages
@@ -41,17 +43,23 @@ class ChatRequest:
     """What a page, a CLI command or an agent step wants to send."""
 
     messages: Sequence[JSONDict]
-    schutzstufe: object
+    # Parsed here, at the edge: 1/2 as int, digit string or enum; anything else becomes None and is
+    # refused by the gateway (fails closed).
+    schutzstufe: Schutzstufe | None
     endpoint_id: str
     model: str | None = None
     purpose: str = "chat"
     options: JSONDict | None = None
-    # The person's explicit choice when personal data was found: "pseudonymize" or "confirm".
-    privacy_action: str | None = None
+    # The person's explicit choice when personal data was found.
+    privacy_action: PrivacyAction | None = None
     # Ask for structured output (JSON) matching this schema (Ollama `format`, OpenAI `response_format`).
     json_schema: JSONDict | None = None
     # Functions the model may call (OpenAI-style definitions; both backends).
     tools: list[JSONDict] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "schutzstufe", parse_schutzstufe(self.schutzstufe))
+        object.__setattr__(self, "privacy_action", parse_privacy_action(self.privacy_action))
 
 
 @dataclass(frozen=True)
@@ -161,6 +169,8 @@ class Response:
         usage = Usage()
         error: WorkbenchError | None = None
         restorer = StreamRestorer(self._mapping) if self._mapping else None
+        # A server may echo a key back as answer text; it never reaches the screen, a copy or the log.
+        redactor = StreamRedactor(self._gateway.secrets())
         calls: tuple[ToolCall, ...] = ()
         try:
             # The answer is lazy: the session's Schutzstufe may have changed since `chat()` said yes.
@@ -170,6 +180,7 @@ class Response:
                 self.request, self.endpoint.id, decision="abgelehnt", reason=exc.decision.code
             )
             raise
+        # From here on the request may reach the endpoint: every way out records exactly one row.
         try:
             for event in backend.stream_chat(
                 self._messages,
@@ -182,7 +193,7 @@ class Response:
                 if event.text:
                     if ttft is None:
                         ttft = time.perf_counter() - start
-                    text = restorer.feed(event.text) if restorer else event.text
+                    text = redactor.feed(restorer.feed(event.text) if restorer else event.text)
                     if text:
                         self._chunks.append(text)
                         yield text
@@ -190,21 +201,32 @@ class Response:
                     usage = event.usage or Usage()
         except StreamInterrupted as exc:
             if not self._chunks:
-                self._gateway._record(
-                    self.request, self.endpoint.id, decision="fehlgeschlagen", reason=type(exc).__name__
-                )
+                self._failed(exc)
                 raise
             error = exc
         except WorkbenchError as exc:
+            self._failed(exc)
+            raise
+        except GeneratorExit:  # the reader stopped (a new script run, a closed page): not an answer
             self._gateway._record(
-                self.request, self.endpoint.id, decision="fehlgeschlagen", reason=type(exc).__name__
+                self.request, self.endpoint.id, decision="fehlgeschlagen", reason="abgebrochen"
             )
             raise
-        if restorer:
-            tail = restorer.flush()
-            if tail:
-                self._chunks.append(tail)
-                yield tail
+        except Exception as exc:  # a defect, not a service problem: still one row, a German message
+            log.exception("unexpected failure while streaming from %s", self.endpoint.id)
+            unexpected = StreamInterrupted(
+                f"Bei der Antwort von „{self.endpoint.label}“ ist ein unerwarteter Fehler aufgetreten.",
+                "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut; bleibt der "
+                "Fehler, melden Sie ihn bitte Ihrer IT.",
+            )
+            if not self._chunks:
+                self._failed(unexpected)
+                raise unexpected from exc
+            error = unexpected
+        tail = (redactor.feed(restorer.flush()) if restorer else "") + redactor.flush()
+        if tail:
+            self._chunks.append(tail)
+            yield tail
         total = time.perf_counter() - start
         settings = self._gateway.settings
         complete = error is None
@@ -263,6 +285,11 @@ class Response:
             total,
             usage.prompt_tokens,
             usage.completion_tokens,
+        )
+
+    def _failed(self, exc: WorkbenchError) -> None:
+        self._gateway._record(
+            self.request, self.endpoint.id, decision="fehlgeschlagen", reason=type(exc).__name__
         )
 
     @property
@@ -334,6 +361,8 @@ class Gateway:
         # was made; an app session can change its level while that request (or a status check, or a
         # superseded script run) is still on its way. Every contact is checked against both.
         self.live_schutzstufe = live_schutzstufe
+        # German description of why requests are not being recorded (set on the first failure).
+        self.record_problem: str | None = None
 
     def _record(self, request: ChatRequest, endpoint_id: str, **fields: Any) -> int | None:
         if self.run_log is None:
@@ -367,8 +396,12 @@ class Gateway:
                     **fields,
                 )
             )
-        except sqlite3.Error:
-            log.exception("run log not written")  # the answer matters more than its record
+        except sqlite3.Error as exc:
+            # The answer matters more than its record: no exception, no traceback, and the person is
+            # told once per gateway (the first problem stays; the UI remembers what it has shown).
+            log.warning("run log not written: %s: %s", type(exc).__name__, exc)
+            if self.record_problem is None:
+                self.record_problem = self.run_log.problem
             return None
 
     # --- decisions --------------------------------------------------------------------------------
@@ -409,6 +442,10 @@ class Gateway:
         if missing:
             raise WorkbenchError(missing, "Ohne Schlüssel kann dieser Dienst nicht genutzt werden.")
         return endpoint, level, decision
+
+    def secrets(self) -> list[str]:
+        """The API keys configured for any endpoint (read from the environment now)."""
+        return [key for e in self.settings.endpoints if (key := self.settings.api_key(e))]
 
     def _contact(self, endpoint: Endpoint, purpose: str) -> Backend:
         """The backend for `endpoint`, right before a byte goes to it.
@@ -526,12 +563,24 @@ def logged_gateway(
     workshop: str | None = None,
     live_schutzstufe: Callable[[], Schutzstufe] | None = None,
 ) -> Gateway:
-    """A gateway that records into the installation's run log (WORKBENCH_DATA_DIR)."""
+    """A gateway that records into the installation's run log (WORKBENCH_DATA_DIR).
+
+    Its `record_problem` is the German description of why requests are not being recorded (the log
+    could not be opened, or its last write failed), else None; the app and the CLI show it once.
+    """
+    from workbench.history import describe_problem, run_log_path
+
+    data_dir = default_data_dir(settings.env)
+    run_log: RunLog | None
     try:
-        run_log = open_run_log(default_data_dir(settings.env), settings.store_texts)
-    except (OSError, sqlite3.Error):
-        log.warning("run log unavailable: the data folder is not writable")
+        run_log = open_run_log(data_dir, settings.store_texts)
+        problem = run_log.problem  # a write of another session may have failed just now
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("run log unavailable: %s: %s", type(exc).__name__, exc)
         run_log = None  # the workbench still works, just without a record
-    return Gateway(
+        problem = describe_problem(exc, run_log_path(data_dir))
+    gateway = Gateway(
         settings, run_log=run_log, session=session, workshop=workshop, live_schutzstufe=live_schutzstufe
     )
+    gateway.record_problem = problem
+    return gateway

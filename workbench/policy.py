@@ -9,7 +9,7 @@ is refused: the decision fails closed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from workbench.config import Classification, Endpoint
 
@@ -117,8 +117,27 @@ def decide(schutzstufe: object, endpoint: Endpoint | None) -> Decision:
 # What the person may do when a request with personal data is held back.
 OPTION_STUFE_2 = "schutzstufe_2"  # switch to Schutzstufe 2 and a local model
 OPTION_EDIT = "edit"  # edit the text
-OPTION_PSEUDONYMIZE = "pseudonymize"  # send with placeholders, restore the answer on screen
-OPTION_CONFIRM = "confirm"  # confirm "kein Personenbezug" / send despite the warning (recorded)
+
+
+class PrivacyAction(StrEnum):
+    """The person's explicit choice for a request in which the Datenschutz-Check found personal data."""
+
+    PSEUDONYMIZE = "pseudonymize"  # send with placeholders, restore the answer on screen
+    CONFIRM = "confirm"  # confirm "kein Personenbezug" / send despite the warning (recorded)
+
+
+def parse_privacy_action(value: object) -> PrivacyAction | None:
+    """The action from a screen, a command or a stored retry; anything unknown is no action at all."""
+    if isinstance(value, PrivacyAction):
+        return value
+    try:
+        return PrivacyAction(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+OPTION_PSEUDONYMIZE = PrivacyAction.PSEUDONYMIZE
+OPTION_CONFIRM = PrivacyAction.CONFIRM
 
 
 OPTION_LABELS = {
@@ -166,7 +185,7 @@ def decide_privacy(
     *,
     policy: str,
     allow_override: bool,
-    action: str | None,
+    action: PrivacyAction | None,
 ) -> PrivacyDecision:
     """May a request with `finding_count` findings go to `endpoint`? (The Schutzstufe check came first.)
 

@@ -19,7 +19,7 @@ import socketserver
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar, Literal, Self
@@ -119,6 +119,8 @@ class Reply:
     completion_tokens: int | None = None
     model: str | None = None
     finish_reason: str | None = None
+    inject: bytes | None = None
+    inject_after: int = 1
 
     def pieces(self) -> list[str]:
         """The content pieces in streaming order."""
@@ -164,6 +166,19 @@ class Event:
     data: bytes
     kind: EventKind = "content"
     before_send: Callable[[], None] | None = None
+
+
+def with_injection(events: Iterable[Event], reply: Reply) -> Iterator[Event]:
+    """``events`` with ``reply.inject`` written after ``reply.inject_after`` content events."""
+    sent = 0
+    pending = reply.inject
+    for event in events:
+        if pending is not None and sent >= reply.inject_after and event.kind != "prefix":
+            yield Event(pending, "prefix")
+            pending = None
+        yield event
+        if event.kind == "content":
+            sent += 1
 
 
 class Aborted(Exception):

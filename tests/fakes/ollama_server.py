@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from .base import Event, Exchange, FakeServer, Reply, Route, to_json
+from .base import Event, Exchange, FakeServer, Reply, Route, to_json, with_injection
 
 DEFAULT_MODELS = ("llama3.2:latest",)
 DEFAULT_CAPABILITIES = ("completion", "tools")
@@ -248,7 +248,8 @@ class FakeOllama(FakeServer):
 
         stream = body.get("stream")
         if stream is None or stream:
-            self._stream(ex, NDJSON, self._chat_events(model, reply, tool_calls, final_fields), breaking)
+            events = with_injection(self._chat_events(model, reply, tool_calls, final_fields), reply)
+            self._stream(ex, NDJSON, events, breaking)
             return
         message: dict[str, Any] = {"role": "assistant", "content": reply.full_text}
         if tool_calls:

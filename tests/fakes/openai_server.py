@@ -14,7 +14,7 @@ import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .base import Event, Exchange, FakeServer, Reply, Route, to_json
+from .base import Event, Exchange, FakeServer, Reply, Route, to_json, with_injection
 
 DEFAULT_MODELS = ("gpt-4o-mini", "gpt-4o")
 DEFAULT_API_KEY = "sk-test-1234"
@@ -215,7 +215,9 @@ class FakeOpenAI(FakeServer):
                 "model": model,
                 "system_fingerprint": SYSTEM_FINGERPRINT,
             }
-            events = self._chat_events(chunk_base, reply, calls, finish_reason, usage, include_usage)
+            events = with_injection(
+                self._chat_events(chunk_base, reply, calls, finish_reason, usage, include_usage), reply
+            )
             headers = {**self._headers(), "Cache-Control": "no-cache"}
             self._stream(ex, SSE, events, breaking, headers)
             return

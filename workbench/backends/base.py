@@ -14,7 +14,12 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from workbench.config import Endpoint
-from workbench.errors import RedirectRefused, StreamInterrupted, WorkbenchError
+from workbench.errors import MalformedResponse, RedirectRefused, StreamInterrupted, WorkbenchError
+
+# What the client libraries raise when a server sends data outside the protocol: broken JSON
+# (json.JSONDecodeError), fields of the wrong type (pydantic's ValidationError is a ValueError),
+# or shapes the client's parsing code does not expect.
+MALFORMED = (ValueError, TypeError, AttributeError, KeyError, IndexError)
 
 # A chat message, a tool definition or a model option set, in the OpenAI-style shape both backends take.
 JSONDict = dict[str, Any]
@@ -121,6 +126,16 @@ class Backend(ABC):
         """The stream ended cleanly but without the protocol's end-of-answer marker."""
         return StreamInterrupted(
             f"„{self.endpoint.label}“ hat die Antwort ohne Abschlussmeldung beendet.", _KEEP_PARTIAL
+        )
+
+    def malformed(self, what: str = "die Antwort") -> MalformedResponse:
+        """The server sent something the protocol does not allow; what arrived before it is kept."""
+        return MalformedResponse(
+            f"„{self.endpoint.label}“ hat {what} in einer Form geschickt, die die Werkbank nicht lesen kann "
+            "(ungültige Daten im Datenstrom).",
+            "Senden Sie die Anfrage erneut; bereits empfangener Text bleibt erhalten. Bleibt der Fehler, "
+            "passt der Dienst nicht zur eingestellten Schnittstelle (kind in workbench.toml) oder hat "
+            "einen Fehler: Wenden Sie sich an Ihre IT.",
         )
 
     def redirected(self, status: int, location: str | None) -> RedirectRefused:

@@ -8,12 +8,22 @@ client's ``ConnectionError``; both are mapped here.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Sequence
 
 import httpx
 import ollama
 
-from workbench.backends.base import Backend, JSONDict, ModelInfo, PullProgress, StreamEvent, ToolCall, Usage
+from workbench.backends.base import (
+    MALFORMED,
+    Backend,
+    JSONDict,
+    ModelInfo,
+    PullProgress,
+    StreamEvent,
+    ToolCall,
+    Usage,
+)
 from workbench.config import Endpoint
 from workbench.errors import (
     AuthenticationFailed,
@@ -26,6 +36,8 @@ from workbench.errors import (
     ServerFailure,
     redact,
 )
+
+log = logging.getLogger("workbench.backends.ollama")
 
 
 class OllamaBackend(Backend):
@@ -140,6 +152,8 @@ class OllamaBackend(Backend):
             return frozenset(self._client.show(model).capabilities or [])
         except (ollama.ResponseError, httpx.HTTPError, ConnectionError, OSError) as exc:
             raise self._map(exc, model) from exc
+        except MALFORMED as exc:
+            raise self.malformed("die Modellbeschreibung") from exc
 
     def stream_chat(
         self,
@@ -186,6 +200,9 @@ class OllamaBackend(Backend):
             if received_any and not isinstance(exc, ollama.ResponseError):
                 raise self.broke_off() from exc
             raise self._map(exc, model) from exc
+        except MALFORMED as exc:
+            log.info("malformed stream from %s: %s: %s", self.endpoint.id, type(exc).__name__, exc)
+            raise self.malformed() from exc
         raise self.ended_early()
 
     def list_models(self) -> list[ModelInfo]:
@@ -193,6 +210,8 @@ class OllamaBackend(Backend):
             listing = self._client.list()
         except (ollama.ResponseError, httpx.HTTPError, ConnectionError, OSError) as exc:
             raise self._map(exc) from exc
+        except MALFORMED as exc:
+            raise self.malformed("die Modellliste") from exc
         models = []
         for m in listing.models:
             details = m.details
@@ -215,7 +234,7 @@ class OllamaBackend(Backend):
             return f"Ollama {response.json().get('version', '?')}"
         except httpx.ConnectError as exc:
             raise self._unreachable() from exc
-        except (httpx.HTTPError, ValueError) as exc:
+        except (httpx.HTTPError, *MALFORMED) as exc:
             raise EndpointUnreachable(
                 f"Unter {self.endpoint.base_url} antwortet kein Ollama-Dienst.",
                 "Prüfen Sie die Adresse (OLLAMA_HOST bzw. base_url in workbench.toml).",
@@ -244,3 +263,5 @@ class OllamaBackend(Backend):
             raise self._map(exc, model) from exc
         except (httpx.HTTPError, ConnectionError, OSError) as exc:
             raise self._map(exc, model) from exc
+        except MALFORMED as exc:
+            raise self.malformed("den Fortschritt des Downloads") from exc

@@ -9,13 +9,15 @@ so every detail shown to the user passes through `redact`.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx2
 import openai
 
-from workbench.backends.base import Backend, JSONDict, ModelInfo, StreamEvent, ToolCall, Usage
+from workbench.backends.base import MALFORMED, Backend, JSONDict, ModelInfo, StreamEvent, ToolCall, Usage
 from workbench.config import Endpoint
 from workbench.errors import (
     AuthenticationFailed,
@@ -28,6 +30,8 @@ from workbench.errors import (
     ServerFailure,
     redact,
 )
+
+log = logging.getLogger("workbench.backends.openai")
 
 # A gateway without keys still needs a non-empty string for the client.
 _NO_KEY = "keiner-erforderlich"
@@ -169,6 +173,9 @@ class OpenAIBackend(Backend):
             if received_any and not isinstance(exc, openai.APIStatusError):
                 raise self.broke_off() from exc
             raise self._map(exc, model) from exc
+        except MALFORMED as exc:
+            log.info("malformed stream from %s: %s: %s", self.endpoint.id, type(exc).__name__, exc)
+            raise self.malformed() from exc
         if finish_reason is None:
             raise self.ended_early()
         yield StreamEvent(
@@ -180,6 +187,14 @@ class OpenAIBackend(Backend):
             return sorted((ModelInfo(name=m.id) for m in self._client.models.list()), key=lambda m: m.name)
         except (openai.OpenAIError, httpx2.HTTPError, OSError) as exc:
             raise self._map(exc) from exc
+        except MALFORMED as exc:
+            raise self.malformed("die Modellliste") from exc
+
+    def capabilities(self, model: str) -> frozenset[str]:
+        """The protocol has no capability query. OpenAI's own API calls tools with every chat model;
+        for any other OpenAI-compatible server the answer is "unknown" (the agent's guided mode)."""
+        host = (urlsplit(self.endpoint.base_url).hostname or "").lower().rstrip(".")
+        return frozenset({"tools"}) if host == "api.openai.com" else frozenset()
 
     def version(self) -> str:
         return "OpenAI-kompatibel"  # the protocol has no version call; list_models checks reachability

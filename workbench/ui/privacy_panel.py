@@ -70,7 +70,9 @@ def _switch_to_stufe_2(gw_endpoint_id: str | None) -> None:
         st.session_state[state.KEY_ENDPOINT] = gw_endpoint_id
 
 
-def held_back(exc: PrivacyRefused, text: str, *, key: str, local_endpoint_id: str | None) -> str | None:
+def held_back(
+    exc: PrivacyRefused, text: str, *, key: str, local_endpoint_id: str | None, editable: bool = True
+) -> str | None:
     """Explain why a request was held back and offer the allowed choices.
 
     Returns "send" (switched to Schutzstufe 2), "pseudonymize" or "confirm" when the person chose
@@ -107,5 +109,6 @@ def held_back(exc: PrivacyRefused, text: str, *, key: str, local_endpoint_id: st
                 "Trotzdem senden", key=f"{key}_confirm", disabled=not confirmed, icon=":material/send:"
             ):
                 choice = OPTION_CONFIRM
-    st.caption("Oder bearbeiten Sie den Text unten und entfernen Sie die markierten Angaben.")
+    if editable:
+        st.caption("Oder bearbeiten Sie den Text unten und entfernen Sie die markierten Angaben.")
     return choice

@@ -7,9 +7,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from workbench.errors import PrivacyRefused, WorkbenchError
+from workbench.chat import Conversation
 from workbench.exports import to_docx
-from workbench.gateway import ChatRequest, Gateway, Result
+from workbench.gateway import Gateway, Result
+from workbench.policy import PrivacyAction
 from workbench.sponsor_check import (
     ANSWER_SCHEMA,
     check_model_answer,
@@ -17,60 +18,28 @@ from workbench.sponsor_check import (
     names_in_answer,
     outreach_prompt,
 )
-from workbench.ui import components, privacy_panel, sponsors_view, state
+from workbench.ui import components, sponsors_view, state
+from workbench.ui.ask import Ask, Display
 
 
-def _run(
-    gw: Gateway,
-    sel: state.Selection,
+def _ask(gw: Gateway, sel: state.Selection, name: str) -> Ask:
+    return Ask(gw, sel, f"sp_{name}")
+
+
+def _single(
+    ask: Ask,
     prompt: str,
+    action: PrivacyAction | None,
     *,
-    key: str,
+    name: str,
     schema: dict[str, Any] | None,
-    action: str | None,
-    show: bool,
-) -> Result | None:
-    """Send one request; on a refusal keep it for the privacy panel, on an error show it."""
-    if sel.endpoint is None:
-        st.error(
-            "Auf dieser Schutzstufe ist kein KI-Dienst nutzbar. Siehe „Modelle & Status“.",
-            icon=":material/block:",
-        )
-        return None
-    request = ChatRequest(
-        [{"role": "user", "content": prompt}], sel.schutzstufe, sel.endpoint.id, sel.model,
-        purpose=f"sponsoren:{key}", privacy_action=action, json_schema=schema,
+    display: Display,
+) -> Result:
+    """One question on its own (no earlier turns); a refusal or failure waits in the ask panel."""
+    return ask.turn(
+        Conversation(), prompt, action, display=display, json_schema=schema, purpose=f"sponsoren:{name}",
+        status_label="Die KI bearbeitet die Tabellen …",
     )  # fmt: skip
-    try:
-        response = gw.chat(request)
-        if show:
-            st.write_stream(response)
-        else:
-            with st.status("Die KI bearbeitet die Tabellen …", expanded=False) as status:
-                st.write_stream(response)
-                status.update(label="Antwort erhalten", state="complete")
-        return response.result
-    except PrivacyRefused as exc:
-        st.session_state[f"sp_{key}_refused"] = (prompt, exc)
-        st.rerun()
-    except WorkbenchError as exc:
-        components.show_error(exc)
-    return None
-
-
-def _held_back(gw: Gateway, key: str) -> str | None:
-    refused = st.session_state.get(f"sp_{key}_refused")
-    if not refused:
-        return None
-    prompt, exc = refused
-    local = gw.default_endpoint(2)
-    with st.container(border=True):
-        choice = privacy_panel.held_back(
-            exc, prompt, key=f"sp_{key}_privacy", local_endpoint_id=local.id if local else None
-        )
-    if choice:
-        del st.session_state[f"sp_{key}_refused"]
-    return choice
 
 
 def compare(
@@ -103,15 +72,18 @@ def compare(
         st.code(
             prompt.text[:4000] + (" …" if len(prompt.text) > 4000 else ""), language=None, wrap_lines=True
         )
-    choice = _held_back(gw, "compare")
-    if (
-        st.button("Dieselbe Frage an die KI stellen", icon=":material/smart_toy:", key="sp_compare_btn")
-        or choice
-    ):
-        action = choice if choice in ("pseudonymize", "confirm") else None
-        result = _run(gw, sel, prompt.text, key="compare", schema=ANSWER_SCHEMA, action=action, show=False)
-        if result is not None:
-            st.session_state["sp_compare"] = (result, prompt)
+    ask = _ask(gw, sel, "compare")
+    retry = ask.panel()
+    fresh = st.button(
+        "Dieselbe Frage an die KI stellen",
+        icon=":material/smart_toy:",
+        key="sp_compare_btn",
+        disabled=ask.unresolved and retry is None,  # the held-back question comes first
+    )
+    if fresh or retry is not None:
+        text, action = (retry.text, retry.action) if retry is not None and not fresh else (prompt.text, None)
+        result = _single(ask, text, action, name="compare", schema=ANSWER_SCHEMA, display="status")
+        st.session_state["sp_compare"] = (result, prompt)
     stored = st.session_state.get("sp_compare")
     if stored:
         result, sent = stored
@@ -137,22 +109,26 @@ def letters(
         "Anlass", value="Stadtfest Musterstadt am 5. und 6. September", key="sp_letter_festival"
     )
     sender = st.text_input("Absender", value="Stadtmarketing Musterstadt", key="sp_letter_sender")
-    choice = _held_back(gw, "letter")
-    if (
-        st.button("Anschreiben entwerfen", icon=":material/edit:", disabled=not picked, key="sp_letter_btn")
-        or choice
-    ) and picked:
-        action = choice if choice in ("pseudonymize", "confirm") else None
+    ask = _ask(gw, sel, "letter")
+    retry = ask.panel()
+    clicked = st.button(
+        "Anschreiben entwerfen",
+        icon=":material/edit:",
+        disabled=not picked or (ask.unresolved and retry is None),
+        key="sp_letter_btn",
+    )
+    if (clicked or retry) and picked:
         drafts = []
         for name in picked:
             company = remaining[remaining[c_name].astype(str) == name].iloc[0]
+            text = outreach_prompt(
+                company, name_column=c_name, details=details, festival=festival, sender=sender
+            )
+            action = None
+            if retry is not None and retry.original == text:  # the letter that was held back or failed
+                text, action = retry.text, retry.action
             st.markdown(f"**An {name}**")
-            result = _run(
-                gw, sel, outreach_prompt(company, name_column=c_name, details=details, festival=festival, sender=sender),
-                key="letter", schema=None, action=action, show=True,
-            )  # fmt: skip
-            if result is not None:
-                drafts.append((name, result))
+            drafts.append((name, _single(ask, text, action, name="letter", schema=None, display="plain")))
         st.session_state["sp_letters"] = drafts
         st.rerun()
     for index, (name, result) in enumerate(st.session_state.get("sp_letters", [])):

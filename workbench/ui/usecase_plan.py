@@ -16,9 +16,10 @@ from workbench.plan import (
     parse_plan,
     people_from_field,
 )
+from workbench.policy import PrivacyAction
 from workbench.transparency import export_markdown
 from workbench.ui import components, state
-from workbench.ui.usecase_runner import ask_structured, key, unreadable
+from workbench.ui.usecase_runner import ask_structured, asker, key, unreadable
 from workbench.usecases import UseCase
 
 
@@ -28,7 +29,7 @@ def ask_for_plan(
     usecase: UseCase,
     values: dict[str, object],
     prompt: str,
-    action: str | None = None,
+    action: PrivacyAction | None = None,
 ) -> None:
     """Send a turn that must come back as a plan."""
     ask_structured(
@@ -93,7 +94,11 @@ def show(gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict[str, 
             icon=":material/rule:",
         )
         if st.button(
-            "Plan korrigieren lassen", key=key(usecase, "correct"), icon=":material/build:", type="primary"
+            "Plan korrigieren lassen",
+            key=key(usecase, "correct"),
+            icon=":material/build:",
+            type="primary",
+            disabled=asker(gw, sel, usecase).unresolved,  # the last question comes first
         ):
             ask_for_plan(gw, sel, usecase, values, correction_request(problems))
             st.rerun()

@@ -7,18 +7,19 @@ holds what all kinds share. Session-state keys carry the prefix ``uc_<id>_``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any
 
 import streamlit as st
 
 from workbench.chat import Conversation
 from workbench.documents import SUPPORTED, read_document
-from workbench.errors import PrivacyRefused, WorkbenchError
+from workbench.errors import WorkbenchError
 from workbench.exports import to_docx
 from workbench.gateway import Gateway, Result
-from workbench.policy import Schutzstufe
+from workbench.policy import PrivacyAction, Schutzstufe
 from workbench.structured import StructuredFormatError
-from workbench.ui import components, privacy_panel, state
+from workbench.ui import components, state
+from workbench.ui.ask import Ask
 from workbench.usecases import Field, UseCase
 
 
@@ -72,7 +73,7 @@ def _file_field(usecase: UseCase, field: Field, widget_key: str) -> str:
     )
     if upload is not None:
         try:
-            text = read_document(upload.name, upload.getvalue())
+            text = read_document(upload.name, upload.getvalue(), max_mb=state.settings().max_upload_mb)
             st.caption(f"Verwendet wird der Text aus „{upload.name}“.")
             return text
         except WorkbenchError as exc:
@@ -116,6 +117,11 @@ def _switch_to_stufe_2() -> None:
     state.set_schutzstufe(Schutzstufe.TWO)
 
 
+def asker(gw: Gateway, sel: state.Selection, usecase: UseCase) -> Ask:
+    """The exercise's ask widget: its held-back or failed question waits in one panel."""
+    return Ask(gw, sel, key(usecase, "ask"))
+
+
 def send(
     gw: Gateway,
     sel: state.Selection,
@@ -124,44 +130,21 @@ def send(
     prompt: str,
     *,
     schema: dict[str, Any] | None = None,
-    action: str | None = None,
+    action: PrivacyAction | None = None,
     show: bool = True,
-) -> Result | None:
-    """Send one turn of the exercise. On a refusal or an error the turn is kept for a retry."""
-    conv = conversation(usecase, values)
-    if sel.endpoint is None:
-        _keep(usecase, prompt, schema, WorkbenchError(
-            f"Auf Schutzstufe {int(sel.schutzstufe)} ist kein KI-Dienst nutzbar.",
-            "Starten Sie Ollama (`ollama serve`) oder prüfen Sie die Dienste unter „Modelle & Status“.",
-        ))  # fmt: skip
-    request = conv.request(
-        prompt,
-        sel.schutzstufe,
-        sel.endpoint.id,
-        sel.model,
+    instruction: str | None = None,
+) -> Result:
+    """Send one turn of the exercise. On a refusal or an error the turn is kept for a retry (rerun)."""
+    return asker(gw, sel, usecase).turn(
+        conversation(usecase, values),
+        f"{prompt}\n\n{instruction}" if instruction else prompt,
         action,
+        display="chat" if show else "status",
         json_schema=schema,
         purpose=f"anwendungsfall:{usecase.id}",
+        context=instruction,
+        status_label="Die KI erstellt die strukturierte Antwort …",
     )
-    try:
-        response = gw.chat(request)
-    except WorkbenchError as exc:
-        _keep(usecase, prompt, schema, exc)
-    entry = conv.add_user(prompt)
-    try:
-        if show:
-            with st.chat_message("assistant"):
-                st.write_stream(response)
-        else:
-            with st.status("Die KI erstellt die strukturierte Antwort …", expanded=False) as status:
-                st.write_stream(response)
-                status.update(label="Antwort erhalten", state="complete")
-        result = response.result
-    except WorkbenchError as exc:
-        conv.discard_failed(entry, request.schutzstufe)
-        _keep(usecase, prompt, schema, exc)
-    conv.add_result(result)
-    return result
 
 
 def ask_structured(
@@ -175,25 +158,21 @@ def ask_structured(
     schema: dict[str, Any],
     parse: Callable[[str], object],
     store: str,
-    action: str | None = None,
+    action: PrivacyAction | None = None,
 ) -> None:
     """Send a turn that must come back as JSON; one retry if it cannot be read, then keep the text.
 
     Stores (parsed or None, result, error text or None) under the session key `store`.
     """
     result = send(
-        gw, sel, usecase, values, f"{prompt}\n\n{instruction}", schema=schema, action=action, show=False
+        gw, sel, usecase, values, prompt, instruction=instruction, schema=schema, action=action, show=False
     )
-    if result is None:
-        return
     try:
         st.session_state[key(usecase, store)] = (parse(result.text), result, None)
         return
     except StructuredFormatError as first_error:
         retry = f"Ihre Antwort konnte nicht gelesen werden: {first_error} {instruction}"
         result = send(gw, sel, usecase, values, retry, schema=schema, show=False)
-    if result is None:
-        return
     try:
         st.session_state[key(usecase, store)] = (parse(result.text), result, None)
     except StructuredFormatError as error:
@@ -211,33 +190,25 @@ def unreadable(usecase: UseCase, result: Result, what: str, error: str | None) -
     components.result_footer(result, key=key(usecase, "unreadable"))
 
 
-def _keep(usecase: UseCase, prompt: str, schema: dict[str, Any] | None, exc: WorkbenchError) -> NoReturn:
-    st.session_state[key(usecase, "failed")] = (prompt, schema, exc)
-    st.rerun()
+def has_answer(usecase: UseCase) -> bool:
+    """Whether the exercise's conversation holds at least one answer to build on."""
+    conv: Conversation | None = st.session_state.get(key(usecase, "conversation"))
+    return conv is not None and conv.last_result() is not None
 
 
-def retry_panel(gw: Gateway, usecase: UseCase) -> tuple[str, dict[str, Any] | None, str | None] | None:
-    """Show why the last turn was not answered; returns (prompt, schema, action) when the person retries."""
-    failed = st.session_state.get(key(usecase, "failed"))
-    if not failed:
+def retry_panel(
+    gw: Gateway, sel: state.Selection, usecase: UseCase
+) -> tuple[str, PrivacyAction | None] | None:
+    """Show why the last turn was not answered; returns (prompt, action) when the person retries."""
+    retry = asker(gw, sel, usecase).panel(
+        edit_hint="Sie können den Text hier oder die Angaben im Formular oben ändern."
+    )
+    if retry is None:
         return None
-    prompt, schema, exc = failed
-    choice = None
-    with st.container(border=True):
-        if isinstance(exc, PrivacyRefused):
-            local = gw.default_endpoint(2)
-            choice = privacy_panel.held_back(
-                exc, prompt, key=key(usecase, "privacy"), local_endpoint_id=local.id if local else None
-            )
-            st.caption("Ändern Sie die Angaben im Formular oben, um die markierten Stellen zu entfernen.")
-        else:
-            components.show_error(exc)
-        if st.button("Erneut senden", key=key(usecase, "retry"), icon=":material/send:"):
-            choice = "send"
-    if choice:
-        del st.session_state[key(usecase, "failed")]
-        return prompt, schema, None if choice == "send" else choice
-    return None
+    text, instruction = retry.text, retry.context
+    if isinstance(instruction, str) and text.endswith(f"\n\n{instruction}"):
+        text = text[: -len(instruction) - 2]  # sent again with the instruction appended
+    return text, retry.action
 
 
 def history(usecase: UseCase) -> None:

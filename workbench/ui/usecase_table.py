@@ -10,6 +10,7 @@ import streamlit as st
 
 from workbench.exports import to_csv, to_xlsx
 from workbench.gateway import Gateway, Result
+from workbench.policy import PrivacyAction
 from workbench.structured import check_rows, labelled, rows_frame
 from workbench.ui import components, state
 from workbench.ui.usecase_runner import ask_structured, key, unreadable
@@ -27,7 +28,7 @@ def ask_for_rows(
     usecase: UseCase,
     values: dict[str, object],
     prompt: str,
-    action: str | None = None,
+    action: PrivacyAction | None = None,
 ) -> None:
     ask_structured(
         gw, sel, usecase, values, prompt, instruction=INSTRUCTION, schema=usecase.output_schema(),
