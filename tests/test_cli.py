@@ -125,3 +125,14 @@ def test_config_problems_are_reported(workbench_env, capsys, tmp_path):
     code, _, err = run_cli(capsys, "status")
     assert code == EXIT_OK
     assert "Konfigurationsfehler" in err and "workbench.toml" in err and "kind" in err
+
+
+@pytest.mark.parametrize("value", ["3", "0", "zwei", ""])
+def test_invalid_schutzstufe_is_refused_at_the_command_line(
+    workbench_env, capsys, fake_ollama, fake_openai, value
+):
+    with pytest.raises(SystemExit) as info:
+        run_cli(capsys, "ask", "--schutzstufe", value, "Hallo")
+    assert info.value.code == 2
+    assert "ist keine Schutzstufe" in capsys.readouterr().err
+    assert fake_ollama.requests == [] and fake_openai.requests == []

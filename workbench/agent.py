@@ -19,7 +19,7 @@ import pandas as pd
 
 from workbench.errors import WorkbenchError
 from workbench.gateway import ChatRequest, Gateway, Result
-from workbench.policy import PrivacyAction, Schutzstufe, parse_schutzstufe
+from workbench.policy import Level, PrivacyAction, Schutzstufe, parse_schutzstufe
 from workbench.routes import RouteData, analyze, attribute_complaints, runs
 
 MAX_TOOL_CALLS_PER_STEP = 3
@@ -211,7 +211,7 @@ def run_tool(data: RouteData, name: str, arguments: dict[str, Any] | str) -> Too
         return ToolRun(name, clean, error=f"Das Werkzeug „{name}“ ist fehlgeschlagen: {exc}")
 
 
-def supports_tools(gateway: Gateway, endpoint_id: str, model: str | None, schutzstufe: object) -> bool:
+def supports_tools(gateway: Gateway, endpoint_id: str, model: str | None, schutzstufe: Level) -> bool:
     """Whether the model says it can call tools. A service that cannot say, or cannot be asked (not
     reachable, not allowed at this Schutzstufe), gets the guided mode, which needs nothing optional."""
     try:
@@ -232,11 +232,11 @@ class AgentHistory:
     messages: list[dict[str, Any]] = field(default_factory=list)
     highest_schutzstufe: int = 1
 
-    def level(self, selected: object) -> Schutzstufe | None:
+    def level(self, selected: Level) -> Schutzstufe | None:
         chosen = parse_schutzstufe(selected)
         return None if chosen is None else Schutzstufe(max(int(chosen), self.highest_schutzstufe))
 
-    def is_locked_to_stufe_2(self, selected: object) -> bool:
+    def is_locked_to_stufe_2(self, selected: Level) -> bool:
         return parse_schutzstufe(selected) is Schutzstufe.ONE and self.highest_schutzstufe >= 2
 
     def sent_at(self, level: Schutzstufe) -> None:
@@ -252,7 +252,7 @@ def run_step(
     step: Step,
     history: AgentHistory,
     *,
-    schutzstufe: object,
+    schutzstufe: Level,
     endpoint_id: str,
     model: str | None,
     use_tools: bool,

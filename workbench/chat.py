@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workbench.gateway import ChatRequest, Gateway, Response, Result
-from workbench.policy import OPTION_PSEUDONYMIZE, PrivacyAction, Schutzstufe, parse_schutzstufe
+from workbench.policy import OPTION_PSEUDONYMIZE, Level, PrivacyAction, Schutzstufe, parse_schutzstufe
 from workbench.transparency import (
     Turn,
     export_conversation_json,
@@ -44,19 +44,19 @@ class Conversation:
     system: str = ""  # instructions sent first with every request (use cases)
     title: str = "Freier Chat – KI-Werkbank"
 
-    def effective_schutzstufe(self, selected: object) -> Schutzstufe | None:
+    def effective_schutzstufe(self, selected: Level) -> Schutzstufe | None:
         level = parse_schutzstufe(selected)
         if level is None:
             return None
         return Schutzstufe(max(int(level), self.highest_schutzstufe))
 
-    def is_locked_to_stufe_2(self, selected: object) -> bool:
+    def is_locked_to_stufe_2(self, selected: Level) -> bool:
         return parse_schutzstufe(selected) is Schutzstufe.ONE and self.highest_schutzstufe >= 2
 
     def request(
         self,
         prompt: str,
-        selected: object,
+        selected: Level,
         endpoint_id: str,
         model: str | None,
         privacy_action: PrivacyAction | None = None,
@@ -78,7 +78,7 @@ class Conversation:
             json_schema=json_schema,
         )
 
-    def add_user(self, prompt: str, sent_at: object = None) -> Entry:
+    def add_user(self, prompt: str, sent_at: Level | None = None) -> Entry:
         """Add a user turn that is about to be sent at `sent_at`; that level locks the conversation now."""
         level = parse_schutzstufe(sent_at)
         if level is not None:
@@ -91,7 +91,7 @@ class Conversation:
         self,
         gateway: Gateway,
         prompt: str,
-        selected: object,
+        selected: Level,
         endpoint_id: str,
         model: str | None,
         privacy_action: PrivacyAction | None = None,
@@ -114,7 +114,7 @@ class Conversation:
             self.pseudonymize = True
         self.entries.append(Entry("assistant", result.text, result))
 
-    def discard_failed(self, entry: Entry, schutzstufe: object) -> None:
+    def discard_failed(self, entry: Entry, schutzstufe: Level | None) -> None:
         """Drop a user turn whose answer never came; the caller keeps its text for editing."""
         if entry in self.entries:
             self.entries.remove(entry)

@@ -19,7 +19,7 @@ from pathlib import Path
 from workbench.config import Endpoint, Settings, load_settings
 from workbench.errors import PolicyRefused, PrivacyRefused, WorkbenchError
 from workbench.gateway import ChatRequest, Gateway, logged_gateway
-from workbench.policy import DEFAULT_SCHUTZSTUFE, OPTION_PSEUDONYMIZE
+from workbench.policy import DEFAULT_SCHUTZSTUFE, OPTION_PSEUDONYMIZE, Schutzstufe, parse_schutzstufe
 from workbench.privacy import recommend_schutzstufe, scan, summarize
 
 EXIT_OK, EXIT_BACKEND, EXIT_REFUSED, EXIT_INCOMPLETE = 0, 1, 2, 3
@@ -276,6 +276,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _schutzstufe(value: str) -> Schutzstufe:
+    """The Schutzstufe from the command line, parsed here, at the edge, into the enum."""
+    level = parse_schutzstufe(value)
+    if level is None:
+        raise argparse.ArgumentTypeError(f"„{value}“ ist keine Schutzstufe; erlaubt sind 1 und 2")
+    return level
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="workbench",
@@ -291,9 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
     def add_stufe(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--schutzstufe",
-            type=int,
-            choices=[1, 2],
-            default=int(DEFAULT_SCHUTZSTUFE),
+            type=_schutzstufe,
+            metavar="{1,2}",
+            default=DEFAULT_SCHUTZSTUFE,
             help="1: keine personenbezogenen Daten; 2: personenbezogene Daten, nur lokale Dienste (Standard: 2)",
         )
 

@@ -24,6 +24,7 @@ from workbench.history import RunLog, RunRecord, default_data_dir, open_run_log
 from workbench.policy import (
     OPTION_PSEUDONYMIZE,
     Decision,
+    Level,
     PrivacyAction,
     PrivacyDecision,
     Schutzstufe,
@@ -368,7 +369,7 @@ class Gateway:
         if self.run_log is None:
             return None
         endpoint = self.settings.endpoint(endpoint_id)
-        level = parse_schutzstufe(request.schutzstufe)
+        level = request.schutzstufe  # parsed when the request was made
         prompt = next(
             (
                 m.get("content")
@@ -406,20 +407,20 @@ class Gateway:
 
     # --- decisions --------------------------------------------------------------------------------
 
-    def decide(self, schutzstufe: object, endpoint_id: str) -> Decision:
+    def decide(self, schutzstufe: Level | None, endpoint_id: str) -> Decision:
         return decide(schutzstufe, self.settings.endpoint(endpoint_id))
 
-    def options(self, schutzstufe: object) -> list[EndpointOption]:
+    def options(self, schutzstufe: Level) -> list[EndpointOption]:
         return [
             EndpointOption(e, decide(schutzstufe, e), self.settings.missing_key_reason(e))
             for e in self.settings.endpoints
         ]
 
-    def default_endpoint(self, schutzstufe: object) -> Endpoint | None:
+    def default_endpoint(self, schutzstufe: Level) -> Endpoint | None:
         return next((o.endpoint for o in self.options(schutzstufe) if o.usable), None)
 
     def _authorize(
-        self, schutzstufe: object, endpoint_id: str, purpose: str
+        self, schutzstufe: Level | None, endpoint_id: str, purpose: str
     ) -> tuple[Endpoint, Schutzstufe, Decision]:
         """Fail closed: anything but an explicit allow raises before a backend exists."""
         endpoint = self.settings.endpoint(endpoint_id)
@@ -518,7 +519,7 @@ class Gateway:
         report = PrivacyReport(tuple(findings), privacy)
         return Response(self, request, endpoint, model, level, decision, report, messages, mapping)
 
-    def status(self, endpoint_id: str, schutzstufe: object) -> EndpointStatus:
+    def status(self, endpoint_id: str, schutzstufe: Level) -> EndpointStatus:
         """Reachability and models of one endpoint; contacts it only if the policy allows."""
         endpoint = self.settings.endpoint(endpoint_id)
         if endpoint is None:
@@ -537,16 +538,16 @@ class Gateway:
             return EndpointStatus(endpoint, decision, key_present, checked=True, error=exc)
         return EndpointStatus(endpoint, decision, key_present, True, True, version, models)
 
-    def capabilities(self, endpoint_id: str, model: str | None, schutzstufe: object) -> frozenset[str]:
+    def capabilities(self, endpoint_id: str, model: str | None, schutzstufe: Level) -> frozenset[str]:
         """What a model can do (e.g. "tools"); asks the endpoint only if the policy allows."""
         endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "capabilities")
         return self._contact(endpoint, "capabilities").capabilities(model or endpoint.default_model)
 
-    def list_models(self, endpoint_id: str, schutzstufe: object) -> list[ModelInfo]:
+    def list_models(self, endpoint_id: str, schutzstufe: Level) -> list[ModelInfo]:
         endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "models")
         return self._contact(endpoint, "models").list_models()
 
-    def pull(self, endpoint_id: str, model: str, schutzstufe: object) -> Iterator[PullProgress]:
+    def pull(self, endpoint_id: str, model: str, schutzstufe: Level) -> Iterator[PullProgress]:
         """Download a model; the policy check happens now and again when the download starts."""
         endpoint, _, _ = self._authorize(schutzstufe, endpoint_id, "pull")
 

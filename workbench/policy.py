@@ -40,6 +40,10 @@ SCHUTZSTUFE_EXPLANATIONS = {
 
 DEFAULT_SCHUTZSTUFE = Schutzstufe.TWO
 
+# A Schutzstufe as callers hold it: the enum, or 1/2 from a command line or a stored value. Anything
+# that is not 1 or 2 (also a wrong type at run time) is refused by `decide`: it fails closed.
+Level = Schutzstufe | int
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -64,7 +68,7 @@ def parse_schutzstufe(value: object) -> Schutzstufe | None:
     return None
 
 
-def decide(schutzstufe: object, endpoint: Endpoint | None) -> Decision:
+def decide(schutzstufe: Level | None, endpoint: Endpoint | None) -> Decision:
     """The policy: may a request at this Schutzstufe go to this endpoint?"""
     level = parse_schutzstufe(schutzstufe)
     if level is None:
