@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -94,8 +95,10 @@ def main() -> None:
             "OPENAI_BASE_URL": fake_openai.url,
             "OPENAI_API_KEY": "sk-test-1234",
         }
-        gateway = Gateway(load_settings(env=env, path=ROOT / "bench" / "does-not-exist.toml"))
-        gateway.settings.problems.clear()
+        with tempfile.TemporaryDirectory() as folder:  # an empty configuration: the built-ins only
+            empty = Path(folder) / "workbench.toml"
+            empty.write_text("", encoding="utf-8")
+            gateway = Gateway(load_settings(env=env, path=empty))
 
         ollama_client = ollama.Client(host=fake_ollama.url, timeout=30)
         openai_client = openai.OpenAI(

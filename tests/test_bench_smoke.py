@@ -1,0 +1,22 @@
+"""The benchmark scripts still run (their figures are read by people, not asserted by tests)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def test_ttft_benchmark_runs_and_prints_paired_figures():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "ttft_overhead.py"), "--runs", "3"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith(("ollama ", "openai "))]
+    assert len(rows) == 4  # two services x (short question, 10,000-character history)
+    assert "10.000 Zeichen Verlauf" in done.stdout and "Median der Paare" in done.stdout
