@@ -6,6 +6,11 @@ parser sees one, `check_office_file` refuses zip bombs (unpacked size, part coun
 headers that understate a part's size) and any DTD, the door to entity expansion ("billion laughs") and
 to external entities. The table loader uses the same check. Broken files give a German error that says
 what to do.
+
+A Word document gives its body first (paragraphs, then table rows), then what python-docx does not
+read by itself, each part under a German label line ("Kopfzeile:", "Fußzeile:", "Textfeld:", …) so a
+person sees where a finding sits: text boxes and shapes, the headers and footers of every section,
+footnotes, endnotes and comments.
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ import lzma
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler
 
@@ -23,6 +30,9 @@ from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.expatreader import DefusedExpatParser  # type: ignore[import-untyped]
 
 from workbench.errors import FileRefused, WorkbenchError
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
 
 SUPPORTED = ("txt", "csv", "md", "xlsx", "docx")
 DEFAULT_MAX_MB = 20.0  # the default of the `max_upload_mb` setting; callers pass the configured value
@@ -182,7 +192,186 @@ def _read_docx(name: str, data: bytes, max_mb: float) -> str:
     for table in document.tables:
         for row in table.rows:
             parts.append("\t".join(cell.text for cell in row.cells))
+    # Offsets into the body stay as they were: the other parts only follow it.
+    extras = _WordExtras()
+    try:
+        extras.read(document)
+    except _EXTRA_ERRORS as exc:
+        raise broken_office_file(name, WORD, extras.where) from exc
+    for label, text in extras.blocks:
+        parts.append(f"\n{label}:\n{text}")
     return "\n".join(parts)
+
+
+# WordprocessingML names for the parts python-docx has no API for (text boxes, notes, comments).
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+_INLINE_TEXT = {f"{_W}tab": "\t", f"{_W}br": "\n", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+_BRANCHES = (f"{_MC}Choice", f"{_MC}Fallback")
+_EXTRA_ERRORS: tuple[type[Exception], ...] = (*PARSE_ERRORS, RecursionError)
+_HEADERS_FOOTERS = (
+    ("header", "Kopfzeile"),
+    ("first_page_header", "Kopfzeile der ersten Seite"),
+    ("even_page_header", "Kopfzeile der geraden Seiten"),
+    ("footer", "Fußzeile"),
+    ("first_page_footer", "Fußzeile der ersten Seite"),
+    ("even_page_footer", "Fußzeile der geraden Seiten"),
+)
+# Notes and comments: relationship type, the element of one entry, the labels of the block and its text boxes.
+_NOTES = (
+    ("footnotes", "footnote", "Fußnoten", "Textfeld in den Fußnoten"),
+    ("endnotes", "endnote", "Endnoten", "Textfeld in den Endnoten"),
+    ("comments", "comment", "Kommentare", "Textfeld in den Kommentaren"),
+)
+_Element = Any  # an lxml element of a Word part (lxml ships no type information)
+
+
+class _WordExtras:
+    """The parts of a Word document after its body, as (German label, text) blocks.
+
+    Each text box (`w:txbxContent`) gets a block of its own, after the part that shows it. A DrawingML
+    text box usually comes twice, in `mc:Choice` and as the VML copy in `mc:Fallback`: only one branch
+    is read (see `_chosen`). A header or footer shared by several sections is read once, one linked to
+    the previous section not at all; a block whose text an earlier block already gave is left out.
+    """
+
+    def __init__(self) -> None:
+        self.where = "der Inhalt"  # names the part being read, for the error message
+        self.blocks: list[tuple[str, str]] = []
+        self._seen: set[str] = set()
+
+    def read(self, document: WordDocument) -> None:
+        self._add_boxes(document.element.body, "Textfeld")
+        sections = list(document.sections)
+        read_parts: set[str] = set()
+        for number, section in enumerate(sections, start=1):
+            for attribute, label in _HEADERS_FOOTERS:
+                header_footer = getattr(section, attribute)
+                # Asked first: for a linked one, `.part` would fetch the previous definition or add one.
+                if header_footer.is_linked_to_previous:
+                    continue
+                part = header_footer.part
+                if str(part.partname) in read_parts:
+                    continue
+                read_parts.add(str(part.partname))
+                if len(sections) > 1:
+                    label = f"{label} (Abschnitt {number})"
+                self.where = f"die {label}"
+                self._add(label, _block_lines(part.element))
+                self._add_boxes(part.element, f"Textfeld in der {label}")
+        for reltype, entry, label, boxes_label in _NOTES:
+            for root in self._related_roots(document, reltype):
+                lines: list[str] = []
+                for element in root.iter(f"{_W}{entry}"):
+                    if element.get(f"{_W}type") in (None, "normal"):  # not a separator line
+                        lines.extend(_block_lines(element))
+                self._add(label, lines)
+                self._add_boxes(root, boxes_label)
+
+    def _add_boxes(self, root: _Element, label: str) -> None:
+        pending = _text_boxes(root)[::-1]  # a stack: the next box is last
+        while pending:
+            box = pending.pop()
+            self._add(label, _block_lines(box))
+            pending.extend(_text_boxes(box)[::-1])  # a text box inside this one comes next
+
+    def _add(self, label: str, lines: Iterable[str]) -> None:
+        text = "\n".join(line for line in lines if line.strip())
+        if text and text not in self._seen:
+            self._seen.add(text)
+            self.blocks.append((label, text))
+
+    def _related_roots(self, document: WordDocument, reltype: str) -> Iterator[_Element]:
+        """The XML of the document's parts of this type (python-docx leaves notes unparsed)."""
+        from docx.opc.part import XmlPart
+        from docx.oxml.parser import parse_xml
+
+        for rel in list(document.part.rels.values()):
+            if rel.is_external or rel.reltype != _RELATIONSHIPS + reltype:
+                continue
+            part = rel.target_part
+            self.where = f"der Bestandteil {str(part.partname).lstrip('/')}"
+            # The part passed check_office_file (size, no DTD); python-docx's parser resolves no entities.
+            yield part.element if isinstance(part, XmlPart) else parse_xml(part.blob)
+
+
+def _text_boxes(root: _Element) -> list[_Element]:
+    """The text boxes under `root` that are neither inside another one nor in a branch not read."""
+    found = []
+    for box in root.iter(f"{_W}txbxContent"):
+        if box is root:
+            continue
+        for ancestor in box.iterancestors():
+            if ancestor is root:
+                found.append(box)
+                break
+            if ancestor.tag == f"{_W}txbxContent":
+                break
+            if ancestor.tag in _BRANCHES and _chosen(ancestor.getparent()) is not ancestor:
+                break
+    return found
+
+
+def _chosen(alternate: _Element) -> _Element | None:
+    """The branch of an `mc:AlternateContent` that is read: the first choice with text, else the fallback."""
+    if alternate is None:
+        return None
+    branches = list(alternate)
+    for branch in branches:
+        if branch.tag == f"{_MC}Choice" and next(branch.iter(f"{_W}t"), None) is not None:
+            return branch
+    fallback = next((b for b in branches if b.tag == f"{_MC}Fallback"), None)
+    return fallback if fallback is not None else next((b for b in branches if b.tag == f"{_MC}Choice"), None)
+
+
+def _children(element: _Element) -> Iterator[_Element]:
+    """The child elements, with an `mc:AlternateContent` replaced by the content of its chosen branch."""
+    for child in element:
+        if child.tag == f"{_MC}AlternateContent":
+            branch = _chosen(child)
+            if branch is not None:
+                yield from _children(branch)
+        elif isinstance(child.tag, str):  # not an XML comment or processing instruction
+            yield child
+
+
+def _block_lines(container: _Element) -> Iterator[str]:
+    """Paragraphs and table rows under `container`, in order, also inside content controls.
+
+    A table row is one line, its cells joined by tabs, like the body's. Text boxes are left out (see
+    `_text_boxes`). The XML parser allows a depth of 256, which bounds the recursion.
+    """
+    for child in _children(container):
+        if child.tag == f"{_W}p":
+            yield _paragraph_text(child)
+        elif child.tag == f"{_W}tr":
+            yield "\t".join("\n".join(_block_lines(cell)) for cell in _cells(child))
+        elif child.tag != f"{_W}txbxContent":
+            yield from _block_lines(child)
+
+
+def _cells(row: _Element) -> Iterator[_Element]:
+    for child in _children(row):
+        if child.tag == f"{_W}tc":
+            yield child
+        else:  # a cell inside a content control
+            yield from _cells(child)
+
+
+def _paragraph_text(paragraph: _Element) -> str:
+    """The text of a paragraph, including content controls, tracked insertions and fields' results."""
+    pieces = []
+    stack = list(_children(paragraph))[::-1]
+    while stack:
+        element = stack.pop()
+        if element.tag == f"{_W}t":
+            pieces.append(element.text or "")
+        elif element.tag in _INLINE_TEXT:
+            pieces.append(_INLINE_TEXT[element.tag])
+        elif element.tag != f"{_W}txbxContent":
+            stack.extend(list(_children(element))[::-1])
+    return "".join(pieces)
 
 
 def unreadable_office_file(name: str, kind: OfficeFormat) -> FileRefused:
