@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbench.privacy import (
+    KIND_LABELS,
+    PLACEHOLDER_WORDS,
     StreamRestorer,
     icao_check_digit,
     pseudonymize,
@@ -81,6 +83,91 @@ def test_ordinary_administrative_text_stays_clean(text):
     assert scan(text) == []
 
 
+# --- organisations are not persons ----------------------------------------------------------------
+
+ORGANISATIONS = [
+    "Stadtwerke Musterstadt GmbH",
+    "Stadtmarketing Musterstadt",
+    "Bürgerbüro",
+    "Ordnungsamt",
+    "Stadtbibliothek Musterstadt",
+    "Jugendamt des Kreises Musterland",
+    "Sparkasse Musterland",
+    "Volkshochschule Musterstadt",
+    "Musterstädter Wohnungsbau eG",
+]
+# Company names whose words could pass for a name: the legal form or the trade word decides.
+COMPANIES = [
+    "Krause Immobilien GmbH",
+    "Brandt Elektro OHG",
+    "Hansen Logistik UG",
+    "Vogel Immobilien AG",
+    "Becker & Söhne KG",
+    "Müller Bau GmbH & Co. KG",
+    "Wagner Malerbetrieb GbR",
+    "Schulte & Partner mbH",
+    "Förderverein Musterstadt e.V.",
+    "Friedrich Elektroanlagen",
+    "Friedrich Catering",
+    "Otto Sanitär & Heizung",
+    "Günther Heizungsbau",
+    "Bürgerstiftung Musterstadt",
+    "Stiftung Warentest",
+    "Volksbank Musterstadt eG",
+]
+# Where organisation names were read as names: field labels, the sender line, signatures, lists, tables.
+ORGANISATION_CONTEXTS = [
+    "{}",
+    "Die {} lädt zum Stadtfest ein.",
+    "Wir danken der Firma {} für die Unterstützung.",
+    "Absender: {}",
+    "Absender: {}. Bitte antworten Sie bis Freitag.",
+    "Ansprechpartner: {}",
+    "Empfänger: {}",
+    "Name: {}",
+    "Eigentümer: {}",
+    "Mit freundlichen Grüßen\n{}",
+    "Mit freundlichen Grüßen\n\n{}",
+    "Mit freundlichen Grüßen\nIm Auftrag\n{}",
+    "Viele Grüße\n{}",
+    "Teilnehmende: {}, Stadtmarketing",
+    "Name | Betrag\n{} | 500 €",
+    "Entwerfen Sie ein Anschreiben an das Unternehmen „Hansa Bücher GmbH“ (Tätigkeit: Buchhandel). "
+    "Anlass: Stadtfest Musterstadt. Absender: {}. Erfinden Sie keine Namen.",
+]
+
+
+@pytest.mark.parametrize("context", ORGANISATION_CONTEXTS)
+@pytest.mark.parametrize("organisation", ORGANISATIONS + COMPANIES)
+def test_organisations_are_not_persons(organisation, context):
+    assert kinds(context.format(organisation)) == []
+
+
+@pytest.mark.parametrize("organisation", ORGANISATIONS)
+def test_organisation_on_a_letterhead_is_not_a_person(organisation):
+    text = f"{organisation}\nMarktplatz 1\n48143 Musterstadt\nTel. 0251 492-1234"
+    assert [kind for kind, _ in kinds(text)] == ["ADDRESS", "PHONE"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sehr geehrter Herr Jürgen Krause,", "Herr Jürgen Krause"),
+        ("Sehr geehrte Frau Dr. Müller-Lüdenscheidt,", "Frau Dr. Müller-Lüdenscheidt"),
+        ("Absender: Jürgen Krause, Stadtmarketing Musterstadt", "Jürgen Krause"),
+        ("Ansprechpartnerin: Frau Becker (Ordnungsamt)", "Frau Becker"),
+        ("Frau Becker\tOrdnungsamt\t0251 492-0", "Frau Becker"),
+        ("Mit freundlichen Grüßen\nPetra Schulz\nStadtbibliothek Musterstadt", "Petra Schulz"),
+        ("Im Auftrag\nBrüggemann\nSparkasse Musterland", "Brüggemann"),
+        ("Inhaberin der Aasee-Apotheke e.K. ist Silke Hoffmann.", "Silke Hoffmann"),
+        ("Hausverwaltung Irina Schumacher e.K.", "Irina Schumacher"),  # a sole trader is a person
+        ("Name | Betrag\nAnna Becker | 500 €", "Anna Becker"),
+    ],
+)
+def test_names_next_to_organisations_are_still_found(text, expected):
+    assert [value for kind, value in kinds(text) if kind == "PERSON"] == [expected]
+
+
 def test_address_stops_at_the_line_end():
     text = "Ahornweg 17\n12345 Musterstadt\nKassenzeichen 611.204.471"
     assert kinds(text) == [("ADDRESS", "Ahornweg 17\n12345 Musterstadt"), ("CASE_NUMBER", "611.204.471")]
@@ -128,30 +215,97 @@ def test_summary_holds_no_values():
 def test_same_value_same_placeholder():
     text = "Herr Nowak schreibt. Später ruft Herr Nowak an. IBAN DE89 3704 0044 0532 0130 00."
     result = pseudonymize(text)
-    assert result.text == "[PERSON_1] schreibt. Später ruft [PERSON_1] an. IBAN [IBAN_1]."
-    assert result.mapping == {"[PERSON_1]": "Herr Nowak", "[IBAN_1]": "DE89 3704 0044 0532 0130 00"}
+    assert result.text == "[NAME_1] schreibt. Später ruft [NAME_1] an. IBAN [IBAN_1]."
+    assert result.mapping == {"[NAME_1]": "Herr Nowak", "[IBAN_1]": "DE89 3704 0044 0532 0130 00"}
     assert restore(result.text, result.mapping) == text
 
 
 def test_mapping_carries_over_between_texts():
     first = pseudonymize("Herr Nowak")
     second = pseudonymize("Antwort an Herr Nowak und Frau Vogel", first.mapping)
-    assert second.text == "Antwort an [PERSON_1] und [PERSON_2]"
+    assert second.text == "Antwort an [NAME_1] und [NAME_2]"
 
 
 def test_literal_placeholder_in_input_is_not_confused():
-    text = "Vorlage: [PERSON_1] ist ein Platzhalter. Herr Nowak."
+    text = "Vorlage: [NAME_1] ist ein Platzhalter. Herr Nowak."
     result = pseudonymize(text)
-    assert "[PERSON_2]" in result.text
+    assert "[NAME_2]" in result.text
     assert restore(result.text, result.mapping) == text
 
 
 def test_stream_restorer_handles_split_placeholders():
-    mapping = {"[PERSON_1]": "Herr Nowak", "[IBAN_1]": "DE89 3704 0044 0532 0130 00"}
+    mapping = {"[NAME_1]": "Herr Nowak", "[IBAN_1]": "DE89 3704 0044 0532 0130 00"}
     restorer = StreamRestorer(mapping)
-    chunks = ["Sehr geehrter [PER", "SON_1], Ihre IBAN [", "IBAN_1", "] ist notiert. [Hinweis"]
+    chunks = ["Sehr geehrter [NA", "ME_1], Ihre IBAN [", "IBAN_1", "] ist notiert. [Hinweis"]
     out = "".join(restorer.feed(c) for c in chunks) + restorer.flush()
     assert out == "Sehr geehrter Herr Nowak, Ihre IBAN DE89 3704 0044 0532 0130 00 ist notiert. [Hinweis"
+
+
+# One finding of every kind, with valid check digits.
+EVERY_KIND = (
+    "Herr Jürgen Krause, geb. 12.03.1961, wohnhaft Lindenstraße 12, 48143 Münster, j.krause@example.org, "
+    "Tel. 0251 492-1234.\nIBAN DE89 3704 0044 0532 0130 00, Steuer-ID 86 095 742 719, RV-Nummer 65 170839 J 00 3, "
+    f"Personalausweis L01X00T47{icao_check_digit('L01X00T47')},\nKennzeichen MS-KW 4711, Az. 63-BA-2024/0815, "
+    "USt-IdNr. DE136695976. Ich leide wegen meiner Asthmaerkrankung."
+)
+
+
+def test_placeholders_are_german_for_every_kind():
+    assert set(PLACEHOLDER_WORDS) == set(KIND_LABELS)
+    assert len(set(PLACEHOLDER_WORDS.values())) == len(PLACEHOLDER_WORDS)  # a placeholder names its kind
+    result = pseudonymize(EVERY_KIND)
+    assert {f.kind for f in result.findings} == set(PLACEHOLDER_WORDS)
+    assert set(result.mapping) == {f"[{word}_1]" for word in PLACEHOLDER_WORDS.values()}
+    assert "[NAME_1], geb. [GEBURTSDATUM_1], wohnhaft [ANSCHRIFT_1], [E-MAIL_1]" in result.text
+    assert (
+        "Steuer-ID [STEUER-ID_1], RV-Nummer [SOZIALVERSICHERUNGSNUMMER_1], Personalausweis [AUSWEIS_1]"
+        in result.text
+    )
+    assert "[KENNZEICHEN_1], Az. [AKTENZEICHEN_1], USt-IdNr. [UST-IDNR_1]" in result.text
+    assert "[GESUNDHEIT_1]" in result.text and "[TELEFON_1]" in result.text and "[IBAN_1]" in result.text
+    assert not any(kind in result.text for kind in ("PERSON", "ADDRESS", "TAX_ID", "VAT_ID"))
+    assert [f.placeholder_word for f in result.findings][:3] == ["NAME", "GEBURTSDATUM", "ANSCHRIFT"]
+    assert result.placeholders == tuple(f"[{f.placeholder_word}_1]" for f in result.findings)
+    assert restore(result.text, result.mapping) == EVERY_KIND
+    # the gateway rescans what it sends and fails closed: the placeholders themselves look like nothing
+    assert scan(result.text) == []
+
+
+def test_hyphenated_placeholders_carry_over_and_skip_literal_ones():
+    first = pseudonymize("Steuer-ID 86 095 742 719, USt-IdNr. DE136695976")
+    assert first.text == "Steuer-ID [STEUER-ID_1], USt-IdNr. [UST-IDNR_1]"
+    # the same value keeps its placeholder; a literal "[STEUER-ID_2]" in the text is skipped
+    second = pseudonymize("Alt: 86095742719, Vorlage [STEUER-ID_2], neu: 47 036 892 816", first.mapping)
+    assert second.text == "Alt: [STEUER-ID_1], Vorlage [STEUER-ID_2], neu: [STEUER-ID_3]"
+    assert (
+        restore(second.text, second.mapping)
+        == "Alt: 86 095 742 719, Vorlage [STEUER-ID_2], neu: 47 036 892 816"
+    )
+
+
+def test_restore_leaves_unknown_and_english_placeholders_alone():
+    mapping = {"[NAME_1]": "Herr Nowak"}
+    text = "[NAME_1], [NAME_2], [PERSON_1], [BITTE ERGÄNZEN], [E-MAIL_1], [Name]"
+    assert restore(text, mapping) == "Herr Nowak, [NAME_2], [PERSON_1], [BITTE ERGÄNZEN], [E-MAIL_1], [Name]"
+
+
+def test_stream_restorer_handles_a_split_inside_a_hyphenated_word():
+    mapping = {"[STEUER-ID_1]": "86 095 742 719", "[E-MAIL_1]": "j.krause@example.org"}
+    restorer = StreamRestorer(mapping)
+    chunks = ["Ihre [STEUER-", "ID_1] und [E", "-MAIL_", "1]", " sind notiert [BITTE ", "ERGÄNZEN]."]
+    out = "".join(restorer.feed(c) for c in chunks) + restorer.flush()
+    assert out == "Ihre 86 095 742 719 und j.krause@example.org sind notiert [BITTE ERGÄNZEN]."
+
+
+def test_stream_restorer_restores_every_placeholder_at_every_split():
+    result = pseudonymize(EVERY_KIND)
+    answer = f"Antwort: {result.text} Ende ["
+    expected = restore(answer, result.mapping)
+    for cut in range(len(answer)):
+        for second in (cut, cut + 1, cut + 7):
+            restorer = StreamRestorer(result.mapping)
+            chunks = [answer[:cut], answer[cut:second], answer[second:]]
+            assert "".join(restorer.feed(c) for c in chunks) + restorer.flush() == expected, cut
 
 
 PII = st.sampled_from(
@@ -165,6 +319,9 @@ PII = st.sampled_from(
         "MS-KW 4711",
         "geb. 12.03.1961",
         "Az. 63-BA-2024/0815",
+        "Steuer-ID 86 095 742 719",
+        "USt-IdNr. DE136695976",
+        "[NAME_1]",  # a literal placeholder in the input
     ]
 )
 FILLER = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
@@ -184,3 +341,18 @@ def test_pseudonymize_then_restore_round_trips(parts, tail):
 def test_scan_never_fails_and_offsets_are_exact(text):
     for finding in scan(text):
         assert text[finding.start : finding.end] == finding.text
+
+
+def test_a_running_conversation_checks_each_message_once():
+    from workbench.privacy import _scan_once, scan_messages
+
+    earlier = [
+        {"role": "user", "content": f"Nachricht {i} von Herrn Jürgen Krause, Lindenweg {i}"}
+        for i in range(20)
+    ]
+    first = scan_messages(earlier)
+    before = _scan_once.cache_info()
+    again = scan_messages([*earlier, {"role": "user", "content": "Und noch eine Frage."}])
+    after = _scan_once.cache_info()
+    assert after.hits - before.hits == 20 and after.misses - before.misses == 1
+    assert again[: len(first)] == first  # the same findings as a fresh scan

@@ -82,13 +82,11 @@ def test_pseudonymised_request_sends_placeholders_and_restores_the_answer(
     workbench_env, fake_openai, tmp_path
 ):
     gateway = gateway_with(tmp_path, "pseudonymize")
-    fake_openai.replies.append(
-        Reply(chunks=["Die Erstattung an [PER", "SON_1] auf [IBAN_1] ist veranlasst."])
-    )
+    fake_openai.replies.append(Reply(chunks=["Die Erstattung an [NA", "ME_1] auf [IBAN_1] ist veranlasst."]))
     response = ask(gateway, action="pseudonymize")
     shown = "".join(response)
     sent = fake_openai.chat_requests[0].body["messages"][0]["content"]
-    assert sent == "Bitte erstatten Sie an [PERSON_1], IBAN [IBAN_1]."
+    assert sent == "Bitte erstatten Sie an [NAME_1], IBAN [IBAN_1]."
     assert IBAN not in str(fake_openai.chat_requests[0].body)
     assert shown == f"Die Erstattung an Herrn Nowak auf {IBAN} ist veranlasst."
     result = response.result
@@ -107,7 +105,7 @@ def test_history_is_pseudonymised_consistently(workbench_env, fake_openai, tmp_p
     ]
     assert gateway.chat(ChatRequest(messages, 1, "openai", privacy_action="pseudonymize")).result.complete
     sent = [m["content"] for m in fake_openai.chat_requests[0].body["messages"]]
-    assert sent == ["[PERSON_1] hat angerufen.", "Was wollte [PERSON_1]?", "Seine IBAN ist [IBAN_1]."]
+    assert sent == ["[NAME_1] hat angerufen.", "Was wollte [NAME_1]?", "Seine IBAN ist [IBAN_1]."]
 
 
 def test_local_endpoint_gets_the_data_with_findings_as_information(workbench_env, fake_ollama, fake_openai):
@@ -231,7 +229,7 @@ def test_chat_pseudonymised_when_allowed(workbench_env, fake_openai, tmp_path):
     (tmp_path / "workbench.toml").write_text('[privacy]\npolicy = "pseudonymize"\n', encoding="utf-8")
     at = load("views/chat.py", schutzstufe=1, endpoint_id="openai")
     at.chat_input[0].set_value(TEXT).run()
-    fake_openai.replies.append(Reply(text="Erstattung an [PERSON_1] veranlasst."))
+    fake_openai.replies.append(Reply(text="Erstattung an [NAME_1] veranlasst."))
     at.button(key="chat_privacy_pseudo").click().run()
     no_exception(at)
     assert "Erstattung an Herrn Nowak veranlasst." in texts(at.markdown)
@@ -275,8 +273,8 @@ def test_privacy_check_page(workbench_env, fake_ollama, fake_openai):
     no_exception(at)
     assert "Schutzstufe 2" in texts(at.warning)
     assert at.metric[0].value == "2"
-    assert at.dataframe[0].value["Kennung"].tolist() == ["PERSON", "IBAN"]
-    assert at.code[0].value == "Bitte erstatten Sie an [PERSON_1], IBAN [IBAN_1]."
+    assert at.dataframe[0].value["Platzhalter"].tolist() == ["[NAME_1]", "[IBAN_1]"]
+    assert at.code[0].value == "Bitte erstatten Sie an [NAME_1], IBAN [IBAN_1]."
     assert "Berechnet ohne KI" in texts(at.caption)
     at.text_area(key="privacy_text").set_value("Drei Ideen für das Stadtfest.").run()
     assert "Schutzstufe 1 ist möglich" in texts(at.success)

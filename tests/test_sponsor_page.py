@@ -6,6 +6,7 @@ from sample_data.sponsors import generate
 from tests.fakes import Reply
 from tests.test_pages import load, no_exception, texts
 from workbench.matching import UNSURE
+from workbench.privacy import scan
 
 
 def run_sample(**state):
@@ -105,3 +106,21 @@ def test_outreach_letter(workbench_env, fake_ollama):
     assert "Transparenzhinweis" in texts(at.caption)
     assert "Als Word-Dokument" in [b.label for b in at.get("download_button")]
     assert options[0] in fake_ollama.chat_requests[-1].body["messages"][0]["content"]
+
+
+def test_outreach_letter_with_default_sender_is_not_held_back_at_stufe_1(workbench_env, fake_openai):
+    # Organisation names are no personal data: a company from the register and the default sender
+    # ("Stadtmarketing Musterstadt") may go to the public endpoint at Schutzstufe 1.
+    fake_openai.replies.append(Reply(text="Sehr geehrte Damen und Herren, das Stadtfest …"))
+    at = run_sample(schutzstufe=1, endpoint_id="openai")
+    options = at.multiselect(key="sp_letter_companies").options
+    company = next(o for o in options if o.endswith(" GmbH") and not scan(o))  # no owner's name in it
+    assert at.text_input(key="sp_letter_sender").value == "Stadtmarketing Musterstadt"
+    at.multiselect(key="sp_letter_companies").select(company).run()
+    at.button(key="sp_letter_btn").click().run()
+    no_exception(at)
+    assert "Personenbezogene Daten gefunden" not in texts(at.warning)
+    assert len(fake_openai.chat_requests) == 1
+    sent = fake_openai.chat_requests[0].body["messages"][-1]["content"]
+    assert company in sent and "Absender: Stadtmarketing Musterstadt" in sent
+    assert "Sehr geehrte Damen und Herren, das Stadtfest …" in texts(at.markdown)

@@ -71,7 +71,7 @@ if findings:
     )
     st.subheader("Fundstellen im Text")
     privacy_panel.highlight(text, findings)
-    privacy_panel.findings_table(findings)
+    privacy_panel.findings_table(findings, result.placeholders)
 
     st.subheader("Pseudonymisierte Fassung")
     st.caption(

@@ -172,7 +172,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     except PrivacyRefused as exc:
         _err(f"{exc.title}: {exc.user_message}")
         for item in exc.findings:
-            _err(f"  - {item.finding.label} ({item.finding.kind}): {item.finding.text}")
+            _err(f"  - {item.finding.label}: {item.finding.text}")
         if OPTION_PSEUDONYMIZE in exc.options:
             _err("Senden Sie mit --pseudonymize, um die Angaben durch Platzhalter zu ersetzen,")
             _err("oder verwenden Sie --schutzstufe 2 mit einem lokalen Modell.")

@@ -5,8 +5,10 @@ Steuer-ID, USt-IdNr., Renten-/Sozialversicherungsnummer, Ausweisnummer) are vali
 11-digit invoice number is not a Steuer-ID; phone numbers are checked with ``phonenumbers``. Names,
 addresses, birth dates and file references are found from their context: salutations and titles,
 field labels, signatures after a closing formula, participant lists, street suffixes and house
-numbers, PLZ and city, "geb.", "Az.". Overlapping candidates resolve to one finding, the more
-specific kind winning.
+numbers, PLZ and city, "geb.", "Az.". Organisation words and legal forms ("Stadtmarketing",
+"Sparkasse", "GmbH", "e.V.") mark organisations, which are no persons. Overlapping candidates resolve
+to one finding, the more specific kind winning. Pseudonymised text carries German placeholders
+("[NAME_1]", "[STEUER-ID_1]"); the kind codes (PERSON, TAX_ID) stay internal.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -23,7 +26,15 @@ from stdnum import iban as stdnum_iban
 from stdnum.de import idnr as stdnum_idnr
 from stdnum.de import vat as stdnum_vat
 
-from workbench.privacy_data import DISTRICT_CODES, FIRST_NAMES, NAME_PARTICLES, NOT_NAME_WORDS, ROLE_WORDS
+from workbench.privacy_data import (
+    DISTRICT_CODES,
+    FIRST_NAMES,
+    NAME_PARTICLES,
+    NOT_NAME_WORDS,
+    ORGANISATION_ENDINGS,
+    ORGANISATION_WORDS,
+    ROLE_WORDS,
+)
 
 KIND_LABELS = {
     "PERSON": "Name einer Person",
@@ -40,6 +51,26 @@ KIND_LABELS = {
     "HEALTH": "Gesundheitsangabe (Art. 9 DSGVO)",
     "VAT_ID": "Umsatzsteuer-Identifikationsnummer",
 }
+
+# The word a placeholder carries in pseudonymised text, e.g. "[NAME_1]": German, because people and
+# the model read it. Upper-case letters and hyphens only, so `restore` and `StreamRestorer` can tell
+# placeholders from other bracketed text. The kind codes themselves stay internal (logs, counts).
+PLACEHOLDER_WORDS = {
+    "PERSON": "NAME",
+    "ADDRESS": "ANSCHRIFT",
+    "BIRTH_DATE": "GEBURTSDATUM",
+    "EMAIL": "E-MAIL",
+    "PHONE": "TELEFON",
+    "IBAN": "IBAN",
+    "TAX_ID": "STEUER-ID",
+    "SOCIAL_SECURITY_NUMBER": "SOZIALVERSICHERUNGSNUMMER",
+    "ID_CARD": "AUSWEIS",
+    "LICENSE_PLATE": "KENNZEICHEN",
+    "CASE_NUMBER": "AKTENZEICHEN",
+    "HEALTH": "GESUNDHEIT",
+    "VAT_ID": "UST-IDNR",
+}
+_KIND_BY_WORD = {word: kind for kind, word in PLACEHOLDER_WORDS.items()}
 
 # When candidates overlap, the earlier kind wins: validated identifiers before context guesses.
 PRIORITY = (
@@ -70,6 +101,11 @@ class Finding:
     @property
     def label(self) -> str:
         return KIND_LABELS[self.kind]
+
+    @property
+    def placeholder_word(self) -> str:
+        """The German word of its placeholder, e.g. "NAME" for a person."""
+        return PLACEHOLDER_WORDS[self.kind]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -508,9 +544,14 @@ _LEADING_PARTICLES = re.compile(rf"(?:(?:{_PARTICLES})[ \t]+)+(?=[{UPPER}])")
 _NAME_TOKEN = re.compile(rf"{NAME_WORD}|{CAPS_WORD}|{_INITIAL}")
 _NEXT_NAME_TOKEN = re.compile(rf"[ \t]+((?:(?:{_PARTICLES})[ \t]+)*)({NAME_WORD}|{CAPS_WORD}|{_INITIAL})")
 _COMMA_NAME = re.compile(rf",[ \t]*((?:{NAME_WORD}|{CAPS_WORD})(?:[ \t]+{NAME_WORD})?)(?![\wäöüß.])")
-_COMPANY_AFTER = re.compile(
-    rf"[ \t]+(?:[{UPPER}][\wäöüß\-]*[ \t]+){{0,3}}(?:GmbH|AG|KG|OHG|UG|eG|GbR|SE|e\.[ \t]?K\.|mbH|&[ \t]?Co|Partnerschaft)\b"
+# Legal forms of companies and associations: "GmbH", "eG", "e.V.", "& Co. KG", "Stiftung", "& Partner".
+# Not "e.K.": the eingetragene Kaufmann is a natural person, "Jana Lange e.K." names her.
+_LEGAL_FORM = (
+    r"(?:(?:g?GmbH|AG|KG|KGaA|OHG|UG|eG|GbR|SE|mbH|PartG(?:mbB)?|Partnerschaft|Stiftung)(?![\wäöüß])"
+    r"|e\.[ \t]?V\.|[&+][ \t]?(?:Co\b|Partner|Söhne|Sohn|Kollegen))"
 )
+_COMPANY_AFTER = re.compile(rf"[ \t]+(?:[{UPPER}][\wäöüß\-]*[ \t]+){{0,3}}{_LEGAL_FORM}")
+_HAS_LEGAL_FORM = re.compile(rf"(?:^|[ \t]){_LEGAL_FORM}")
 _NOUN_ENDINGS = re.compile(
     r"(?i)-(?:institut|instituts|schule|stiftung|preis|preises|haus|hauses|platz|straße|weg|allee|gymnasium|klinik|"
     r"klinikum|zentrum|museum|halle|bad|park|brücke|bibliothek|kaserne|ring|saal|kirche|gemeinde|verein|forum)$"
@@ -542,23 +583,45 @@ _CONTACT_LINE = re.compile(
 _STREET_IN_NAME = re.compile(r"(?i)(?:straße|strasse|str\.|allee|gasse|platz|chaussee|promenade|weg)$")
 
 
+def _is_organisation_word(value: str) -> bool:
+    """A word that names an organisation or a trade: "Stadtmarketing", "Sparkasse", "Elektroanlagen"."""
+    low = value.lower().rstrip(".")
+    return low in ORGANISATION_WORDS or low.endswith(ORGANISATION_ENDINGS)
+
+
 def _is_stop_word(value: str) -> bool:
     low = value.lower().rstrip(".")
     return (
         low in NOT_NAME_WORDS
         or low in ROLE_WORDS
+        or _is_organisation_word(value)
         or bool(_STREET_IN_NAME.search(value))
         or bool(_NOUN_ENDINGS.search(value))
     )
 
 
+def _is_organisation(value: str) -> bool:
+    """A whole table cell or line that names an organisation: "Sparkasse Musterland", "Wohnungsbau eG"."""
+    words = value.split(maxsplit=2)
+    return bool(words) and (
+        any(_is_organisation_word(word) for word in words[:2]) or bool(_HAS_LEGAL_FORM.search(value))
+    )
+
+
 def _read_name(
-    text: str, position: int, *, allow_single: bool, allow_comma: bool = False
+    text: str,
+    position: int,
+    *,
+    allow_single: bool,
+    allow_comma: bool = False,
+    after_salutation: bool = False,
 ) -> tuple[int, int] | None:
     """Read a name from `position`: capitalised words, particles, initials. None if it is no name.
 
     `allow_single` accepts a lone surname (after a salutation or a field label); `allow_comma`
-    accepts the form "Krause, Jürgen" used in forms and lists.
+    accepts the form "Krause, Jürgen" used in forms and lists. Organisation words end a name; one
+    word followed by an organisation word is a company ("Friedrich Elektroanlagen"), except after a
+    salutation, where "Frau Becker Ordnungsamt" is Frau Becker.
     """
     particles = _LEADING_PARTICLES.match(text, position)
     first = _NAME_TOKEN.match(text, particles.end() if particles else position)
@@ -569,7 +632,11 @@ def _read_name(
     last = first.group()
     while count < 5:
         token = _NEXT_NAME_TOKEN.match(text, end)
-        if token is None or _is_stop_word(token.group(2)):
+        if token is None:
+            break
+        if count == 1 and not after_salutation and _is_organisation_word(token.group(2)):
+            return None  # "Otto Sanitär", "Musterstädter Wohnungsbau": a company, not a person
+        if _is_stop_word(token.group(2)):
             break
         if token.group(2).isupper() and len(token.group(2)) > 1 and not all_caps:
             break  # "Anna Becker GmbH": an acronym after a name ends it
@@ -606,7 +673,12 @@ def _skip_roles(text: str, position: int) -> int:
 
 
 def _name_at(
-    text: str, position: int, *, allow_single: bool, allow_comma: bool = False
+    text: str,
+    position: int,
+    *,
+    allow_single: bool,
+    allow_comma: bool = False,
+    after_salutation: bool = False,
 ) -> tuple[int, int] | None:
     """A name after optional titles and role words ("Stadtbaurat Dr. Michael Heitkamp")."""
     position = _matched(_BLANKS.match(text, position)).end()
@@ -621,6 +693,7 @@ def _name_at(
         _matched(_BLANKS.match(text, position)).end(),
         allow_single=allow_single,
         allow_comma=allow_comma,
+        after_salutation=after_salutation or bool(titles),  # "Dr. Becker" is a person
     )
 
 
@@ -628,11 +701,11 @@ def _find_names(text: str) -> Iterator[tuple[int, int]]:
     # 1. salutation and titles: "Frau Dr. Claudia Vogel", "Herrn Nowak", "Herrn\nJürgen Krause"
     for match in _SALUTATION.finditer(text):
         position = _skip_roles(text, match.end())
-        span = _name_at(text, position, allow_single=True)
+        span = _name_at(text, position, allow_single=True, after_salutation=True)
         if span:
             yield match.start(), span[1]
     for match in re.finditer(r"(?m)^[ \t]*(?:Herrn?|Frau|Familie|Eheleute)[ \t]*\n", text):
-        span = _name_at(text, match.end(), allow_single=True)
+        span = _name_at(text, match.end(), allow_single=True, after_salutation=True)
         if span:
             yield span
     # 2. field labels: "Antragsteller: Jürgen Krause", "Name: KRAUSE, Jürgen", "gez. Brüggemann"
@@ -798,8 +871,13 @@ _TABLE_HEADER_HINT = re.compile(
 )
 
 
-def _find_table_cells(text: str, header_pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
-    """Cells under a column whose header names people (or birth dates) in | ; or tab separated tables."""
+def _find_table_cells(
+    text: str, header_pattern: re.Pattern[str], *, people: bool = False
+) -> Iterator[tuple[int, int]]:
+    """Cells under a column whose header names people (or birth dates) in | ; or tab separated tables.
+
+    With `people`, cells naming an organisation ("Musterstädter Wohnungsbau eG") are left out.
+    """
     for hint in _TABLE_HEADER_HINT.finditer(text):
         header = hint.group()
         separator = next((s for s in ("|", ";", "\t") if s in header), "")
@@ -818,7 +896,12 @@ def _find_table_cells(text: str, header_pattern: re.Pattern[str]) -> Iterator[tu
             offset = position
             for index, cell in enumerate(line.split(separator)):
                 value = cell.strip()
-                if index in columns and value and not value.isdigit():
+                if (
+                    index in columns
+                    and value
+                    and not value.isdigit()
+                    and not (people and _is_organisation(value))
+                ):
                     cell_start = offset + len(cell) - len(cell.lstrip())
                     yield cell_start, cell_start + len(value)
                 offset += len(cell) + len(separator)
@@ -840,7 +923,7 @@ _DETECTORS = (
     ("CASE_NUMBER", _find_case_numbers),
     ("ADDRESS", _find_addresses),
     ("PERSON", _find_names),
-    ("PERSON", lambda text: _find_table_cells(text, _NAME_HEADER)),
+    ("PERSON", lambda text: _find_table_cells(text, _NAME_HEADER, people=True)),
     ("BIRTH_DATE", lambda text: _find_table_cells(text, _BIRTH_HEADER)),
     ("HEALTH", _find_health),
 )
@@ -890,8 +973,15 @@ def scan_messages(messages: Iterable[dict[str, Any]]) -> list[MessageFinding]:
     for index, message in enumerate(messages):
         content = message.get("content")
         if isinstance(content, str):
-            found.extend(MessageFinding(index, f) for f in scan(content))
+            found.extend(MessageFinding(index, f) for f in _scan_once(content))
     return found
+
+
+@lru_cache(maxsize=1024)
+def _scan_once(text: str) -> tuple[Finding, ...]:
+    """`scan` remembered by content: a conversation resends its earlier turns with every question, and
+    each of them is checked only the first time (findings are immutable, the detector is pure)."""
+    return tuple(scan(text))
 
 
 def pseudonymize_messages(messages: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -943,6 +1033,7 @@ class Pseudonymized:
     text: str
     mapping: dict[str, str]  # placeholder -> original value; stays in the session, never sent
     findings: tuple[Finding, ...]
+    placeholders: tuple[str, ...] = ()  # the placeholder of each finding, in the same order
 
 
 def _normal(kind: str, value: str) -> str:
@@ -952,11 +1043,11 @@ def _normal(kind: str, value: str) -> str:
 
 
 def pseudonymize(text: str, mapping: dict[str, str] | None = None) -> Pseudonymized:
-    """Replace each finding by a stable placeholder like ``[PERSON_1]``; the same value gets the same one.
+    """Replace each finding by a stable German placeholder like ``[NAME_1]``; the same value gets the same one.
 
     Pass the `mapping` of earlier texts (e.g. earlier turns of a conversation) to keep placeholders
     consistent across them. Numbers already used in the text itself are skipped, so a literal
-    ``[PERSON_1]`` typed by the user is never confused with a placeholder.
+    ``[NAME_1]`` typed by the user is never confused with a placeholder.
     """
     mapping = dict(mapping or {})
     findings = scan(text)
@@ -964,8 +1055,9 @@ def pseudonymize(text: str, mapping: dict[str, str] | None = None) -> Pseudonymi
     counters: Counter[str] = Counter()
     for known in mapping:
         kind = _placeholder_kind(known)
-        counters[kind] = max(counters[kind], int(known.rsplit("_", 1)[1].rstrip("]")))
+        counters[kind] = max(counters[kind], _placeholder_number(known))
     parts: list[str] = []
+    placeholders: list[str] = []
     last = 0
     for finding in findings:
         key = (finding.kind, _normal(finding.kind, finding.text))
@@ -973,23 +1065,32 @@ def pseudonymize(text: str, mapping: dict[str, str] | None = None) -> Pseudonymi
         if placeholder is None:
             while True:
                 counters[finding.kind] += 1
-                placeholder = f"[{finding.kind}_{counters[finding.kind]}]"
+                placeholder = f"[{PLACEHOLDER_WORDS[finding.kind]}_{counters[finding.kind]}]"
                 if placeholder not in text and placeholder not in mapping:
                     break
             by_value[key] = placeholder
             mapping[placeholder] = finding.text
         parts.append(text[last : finding.start])
         parts.append(placeholder)
+        placeholders.append(placeholder)
         last = finding.end
     parts.append(text[last:])
-    return Pseudonymized("".join(parts), mapping, tuple(findings))
+    return Pseudonymized("".join(parts), mapping, tuple(findings), tuple(placeholders))
 
 
 def _placeholder_kind(placeholder: str) -> str:
-    return placeholder[1:].rsplit("_", 1)[0]
+    """The kind code of a placeholder: "[NAME_3]" -> "PERSON" (an unknown word is its own kind)."""
+    word = placeholder[1:].rsplit("_", 1)[0]
+    return _KIND_BY_WORD.get(word, word)
 
 
-_PLACEHOLDER = re.compile(r"\[([A-Z_]+_\d+)\]")
+def _placeholder_number(placeholder: str) -> int:
+    number = placeholder.rsplit("_", 1)[-1].rstrip("]")
+    return int(number) if number.isdigit() else 0
+
+
+# Upper-case words with inner hyphens ("STEUER-ID"), an underscore and a number.
+_PLACEHOLDER = re.compile(r"\[([A-ZÄÖÜ]+(?:-[A-ZÄÖÜ]+)*_\d+)\]")
 
 
 def restore(text: str, mapping: dict[str, str]) -> str:
@@ -998,7 +1099,11 @@ def restore(text: str, mapping: dict[str, str]) -> str:
 
 
 class StreamRestorer:
-    """Restores placeholders in a streamed answer whose chunks may split a placeholder in two."""
+    """Restores placeholders in a streamed answer whose chunks may split a placeholder in two.
+
+    A chunk that ends in the beginning of a known placeholder ("[STEUER-", "[NAME_1") is held back
+    until the next chunk shows whether the placeholder is complete.
+    """
 
     def __init__(self, mapping: dict[str, str]) -> None:
         self.mapping = mapping
@@ -1007,8 +1112,9 @@ class StreamRestorer:
     def feed(self, chunk: str) -> str:
         text = self._pending + chunk
         cut = text.rfind("[")
-        if cut != -1 and "]" not in text[cut:] and re.fullmatch(r"\[[A-Z_0-9]*", text[cut:]):
-            self._pending = text[cut:]
+        tail = text[cut:] if cut != -1 else ""
+        if tail and "]" not in tail and any(key.startswith(tail) for key in self.mapping):
+            self._pending = tail
             text = text[:cut]
         else:
             self._pending = ""

@@ -117,3 +117,31 @@ DISTRICT_CODES = frozenset(
     WÜ WUG WUN WW WZ Z ZW
     """.split()
 )
+
+# Endings of words that name an organisation, an institution or a trade, not a person: "Stadtmarketing",
+# "Sparkasse", "Volkshochschule", "Stadtbibliothek", "Elektroanlagen". A capitalised reading that starts
+# with such a word, or pairs one word with it ("Friedrich Elektroanlagen"), is no name. Endings that are
+# also common surname endings (-haus, -hof, -rat, -mann, -dorf, -berg) are left out on purpose.
+ORGANISATION_ENDINGS = tuple(
+    """
+    amt ämter behörde büro referat dezernat fachbereich fachdienst verwaltung regierung ministerium
+    gericht polizei feuerwehr rathaus jobcenter kommune gemeinde gemeinden werk werke marketing management
+    bibliothek bücherei archiv museum theater schule schulen universität akademie kindergarten
+    kindertagesstätte klinik klinikum krankenhaus praxis apotheke kasse bank versicherung versicherungen
+    genossenschaft gesellschaft verband verbände verein vereinigung stiftung initiative agentur zentrum
+    zentrale betrieb betriebe unternehmen konzern holding gruppe group service services beratung
+    consulting kanzlei technik anlagen handel vertrieb logistik transporte spedition immobilien
+    gastronomie catering sanitär elektro heizung reinigung wohnungsbau hochbau tiefbau straßenbau
+    gartenbau metallbau heizungsbau maschinenbau anlagenbau stahlbau holzbau landschaftsbau messebau
+    fensterbau trockenbau ausbau erei
+    """.split()
+)
+
+# Capitalised words that name a business or institution when they come first ("Optik Preuß",
+# "Friseur Lang", "Hotel Krone"); lower-cased.
+ORGANISATION_WORDS = frozenset(
+    """
+    kita optik friseur salon studio hotel restaurant café cafe pizzeria bistro gaststätte imbiss autohaus
+    hausverwaltung
+    """.split()
+)

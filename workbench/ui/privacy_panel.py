@@ -51,12 +51,18 @@ def highlight(text: str, findings: Sequence[Finding]) -> None:
     )
 
 
-def findings_table(findings: Sequence[Finding]) -> None:
+def findings_table(findings: Sequence[Finding], placeholders: Sequence[str] | None = None) -> None:
+    """One row per finding, in German: the kind, the text found, its placeholder and position.
+
+    `placeholders` are the placeholders of a pseudonymised version ("[NAME_1]"), one per finding;
+    without them the column shows the placeholder word ("NAME"). Internal kind codes are not shown.
+    """
+    shown = list(placeholders) if placeholders is not None else [f.placeholder_word for f in findings]
     frame = pd.DataFrame(
         {
             "Art": [f.label for f in findings],
-            "Kennung": [f.kind for f in findings],
             "Fundstelle": [f.text for f in findings],
+            "Platzhalter": shown,
             "Position": [f"{f.start}–{f.end}" for f in findings],
         }
     )
