@@ -5,7 +5,9 @@ workbench adds per request: policy decision, Datenschutz-Check of everything tha
 lookup, error mapping, bookkeeping. Direct and gateway runs alternate pair by pair (which one goes
 first alternates too), so a drift in the machine's speed hits both sides of a pair alike; the figure
 that counts is the median of the paired differences. Two conversations: one short question, and one
-with about 10,000 characters of earlier turns, which the gateway scans in full on every request.
+with about 10,000 characters of earlier turns: once as a running conversation (the earlier turns were
+checked before, a new question each time), once as turns the gateway has never seen (the
+Datenschutz-Check runs on all of them).
 
     python bench/ttft_overhead.py [--runs 200]
 """
@@ -13,6 +15,7 @@ with about 10,000 characters of earlier turns, which the gateway scans in full o
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import tempfile
@@ -105,32 +108,48 @@ def main() -> None:
             base_url=fake_openai.url, api_key="sk-test-1234", max_retries=0, timeout=30
         )
 
-        def direct(backend: str, messages: list[dict[str, str]]) -> Callable[[], float]:
+        def direct(backend: str, make: Callable[[], list[dict[str, str]]]) -> Callable[[], float]:
             if backend == "ollama":
                 return lambda: first_token(
-                    lambda: ollama_client.chat(model="llama3.2", messages=messages, stream=True),
+                    lambda: ollama_client.chat(model="llama3.2", messages=make(), stream=True),
                     lambda part: bool(part.message.content),
                 )
             return lambda: first_token(
                 lambda: openai_client.chat.completions.create(
                     model="gpt-4o-mini",
-                    messages=messages,
+                    messages=make(),
                     stream=True,
                     stream_options={"include_usage": True},
                 ),
                 lambda chunk: bool(chunk.choices and chunk.choices[0].delta.content),
             )
 
-        def via_gateway(backend: str, messages: list[dict[str, str]]) -> Callable[[], float]:
+        def via_gateway(backend: str, make: Callable[[], list[dict[str, str]]]) -> Callable[[], float]:
             level = 2 if backend == "ollama" else 1
             return lambda: first_token(
-                lambda: gateway.chat(ChatRequest(messages, level, backend, purpose="bench")), bool
+                lambda: gateway.chat(ChatRequest(make(), level, backend, purpose="bench")), bool
             )
 
+        counter = itertools.count()
+
+        def next_turn() -> list[dict[str, str]]:
+            """The same earlier turns with a new question, as in a running conversation."""
+            return [*history[:-1], {"role": "user", "content": f"Frage {next(counter)}: Was fehlt noch?"}]
+
+        def new_conversation() -> list[dict[str, str]]:
+            """Earlier turns the gateway has never seen: the Datenschutz-Check runs on all of them."""
+            number = next(counter)
+            return [{**m, "content": f"({number}.{index}) {m['content']}"} for index, m in enumerate(history)]
+
         rows = []
-        for conversation, messages in (("kurze Frage", SHORT), ("10.000 Zeichen Verlauf", history)):
+        conversations = (
+            ("kurze Frage", lambda: SHORT),
+            ("Verlauf, neue Frage", next_turn),
+            ("Verlauf, ungeprüft", new_conversation),
+        )
+        for conversation, make in conversations:
             for backend in ("ollama", "openai"):
-                pairs = paired(direct(backend, messages), via_gateway(backend, messages), args.runs)
+                pairs = paired(direct(backend, make), via_gateway(backend, make), args.runs)
                 rows.append((backend, conversation, pairs))
 
     length = sum(len(m["content"]) for m in history)

@@ -18,5 +18,5 @@ def test_ttft_benchmark_runs_and_prints_paired_figures():
     )
     assert done.returncode == 0, done.stderr
     rows = [line for line in done.stdout.splitlines() if line.startswith(("ollama ", "openai "))]
-    assert len(rows) == 4  # two services x (short question, 10,000-character history)
-    assert "10.000 Zeichen Verlauf" in done.stdout and "Median der Paare" in done.stdout
+    assert len(rows) == 6  # two services x (short question, running conversation, unseen history)
+    assert "Verlauf, neue Frage" in done.stdout and "Median der Paare" in done.stdout
