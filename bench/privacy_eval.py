@@ -14,6 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.privacy_adversarial import CASES, NEGATIVES, evaluate_adversarial  # noqa: E402
 from tests.privacy_corpus import load_corpus  # noqa: E402
 from tests.privacy_eval import evaluate  # noqa: E402
 from workbench.privacy import scan  # noqa: E402
@@ -35,7 +36,21 @@ def main() -> None:
         )
     print(f"Saubere Negativdokumente: {report.clean_negatives}/{report.negatives} = {report.clean_rate:.3f}")
 
+    families, flagged = evaluate_adversarial()
+    print(f"\nAdversarial-Korpus (Verschleierung): {len(CASES)} Fälle, {len(NEGATIVES)} saubere Doppelgänger")
+    print(f"{'Familie':<24} {'Soll':>5} {'gefunden':>9} {'Recall':>7}")
+    for family, score in sorted(families.items()):
+        print(f"{family:<24} {score.expected:>5} {score.found:>9} {score.recall:>7.3f}")
+    print(f"Saubere Doppelgänger: {len(NEGATIVES) - len(flagged)}/{len(NEGATIVES)}")
+
     if args.misses:
+        print("\nNicht gefunden (Adversarial):")
+        for family, score in sorted(families.items()):
+            for text in score.missed:
+                print(f"  {family:<10} {text!r}")
+        print("\nFehlalarme (Adversarial):")
+        for text in flagged:
+            print(f"  {text!r}")
         print("\nNicht gefunden:")
         for doc_id, entity in report.missed:
             print(f"  {doc_id:<10} {entity.kind:<24} {entity.text!r}")

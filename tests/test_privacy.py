@@ -20,6 +20,7 @@ from workbench.privacy import (
     scan,
     summarize,
 )
+from workbench.privacy_normalize import normalize
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -356,3 +357,62 @@ def test_a_running_conversation_checks_each_message_once():
     after = _scan_once.cache_info()
     assert after.hits - before.hits == 20 and after.misses - before.misses == 1
     assert again[: len(first)] == first  # the same findings as a fresh scan
+
+
+# --- normalisation before detection -------------------------------------------------------------
+
+
+def test_normalize_maps_spans_back_to_the_original():
+    text = "a\u200bＤＥ\ufb01-x\u2013y\u00a0z"
+    normal = normalize(text)
+    assert normal.text == "aDEfi-x-y z"
+    start = normal.text.index("DE")
+    assert normal.span(start, start + 2) == (2, 4)
+    fi = normal.text.index("fi")
+    assert normal.span(fi, fi + 1) == (4, 5)  # half of a ligature is the whole ligature
+    assert normal.span(0, len(normal.text)) == (0, len(text))
+
+
+def test_normalize_leaves_plain_german_text_alone():
+    text = "Grüße aus Münster – „Straße“ 12"
+    assert normalize(text).text == "Grüße aus Münster - „Straße“ 12"
+    assert not normalize("Grüße aus Münster").changed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("IBAN DE89\u200b3704\u200b0044 0532 0130 00", ("IBAN", "DE89\u200b3704\u200b0044 0532 0130 00")),
+        ("IBAN DЕ89 3704 0044 0532 0130 00", ("IBAN", "DЕ89 3704 0044 0532 0130 00")),
+        ("iban de89-3704-0044-0532-0130-00", ("IBAN", "de89-3704-0044-0532-0130-00")),
+        ("Steuer-ID 86-095-742-719", ("TAX_ID", "86-095-742-719")),
+        ("herr jürgen krause hat angerufen", ("PERSON", "herr jürgen krause")),
+        ("HERR JÜRGEN KRAUSE hat angerufen", ("PERSON", "HERR JÜRGEN KRAUSE")),
+        ("Mail: max(at)example(dot)de", ("EMAIL", "max(at)example(dot)de")),
+        ("RV-Nr. 12150386m015", ("SOCIAL_SECURITY_NUMBER", "12150386m015")),
+        ("Auto ms-kw 4711", ("LICENSE_PLATE", "ms-kw 4711")),
+        ("Lindenstr.12,48143 Münster", ("ADDRESS", "Lindenstr.12,48143 Münster")),
+    ],
+)
+def test_obfuscated_personal_data_is_found_with_its_original_text(text, expected):
+    assert expected in kinds(text)
+
+
+def test_pseudonymize_replaces_the_obfuscated_original():
+    text = "Zahlung an DE89\u200b3704\u200b0044\u200b0532\u200b0130\u200b00, danke"
+    result = pseudonymize(text)
+    assert result.text == "Zahlung an [IBAN_1], danke"
+    assert restore(result.text, result.mapping) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IBAN DE88\u200b3704\u200b0044 0532 0130 00",
+        "Sie erreichen uns unter info [at] stadt",
+        "Das Archiv ist montags geschlossen.",
+        "DIE STADT MÜNSTER INFORMIERT ÜBER DEN WINTERDIENST.",
+    ],
+)
+def test_obfuscation_look_alikes_stay_clean(text):
+    assert scan(text) == []

@@ -14,6 +14,7 @@ to one finding, the more specific kind winning. Pseudonymised text carries Germa
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -34,6 +35,15 @@ from workbench.privacy_data import (
     ORGANISATION_ENDINGS,
     ORGANISATION_WORDS,
     ROLE_WORDS,
+)
+from workbench.privacy_normalize import (
+    LOWER,
+    UPPER,
+    find_lower_plates,
+    find_obfuscated_emails,
+    find_plain_case_names,
+    normalize,
+    plain_case_name,
 )
 
 KIND_LABELS = {
@@ -119,8 +129,6 @@ class Finding:
 
 # --- building blocks -----------------------------------------------------------------------------
 
-UPPER = "A-ZÄÖÜÇŞĞİÉÈÁÀÓÒÚŁŻŹĆŃŚČŠŽŘĐ"
-LOWER = "a-zäöüßéèáàâçğışñóòôúùûíìłżźćńśčšžřěýđęąõãë"
 NAME_WORD = rf"[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)*(?![\w])"
 CAPS_WORD = rf"[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})*(?![\w])"
 MONTHS = (
@@ -193,11 +201,24 @@ _ARTICLES = frozenset(
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 )
+# Separators inside an identifier: blanks, "-", ".", "/", a line break (check digits guard the rest).
+_ID_SEP = r"(?:[ \t]*\n[ \t]*|[ \t]{1,3}|[ \t]?[./-][ \t]?)"
 # Any grouping ("DE89 3704 …", "DE 52 28981396 8837915254"); trimmed back until the check digits fit.
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[ \t]?\d{2}(?:[ \t]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
-_VAT = re.compile(r"(?<![A-Za-z0-9])DE[ \t]?\d{3}[ \t]?\d{3}[ \t]?\d{3}(?!\d)")
-_TAX_ID = re.compile(r"(?<![\d/.,-])\d{2}(?:[ \t/.]?\d{3}){3}(?![\d/.,-]?\d)")
-_RVNR = re.compile(r"(?<![\w])\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?\d{2}[ \t]?[A-Z][ \t]?\d{2}[ \t]?\d(?![\w])")
+# Lower-case ("de89 3704 …") only with a numeric body, as German IBANs have: "am 12.05.2024 um" is none.
+_IBAN = re.compile(
+    rf"(?<![A-Za-z0-9])[A-Z]{{2}}(?={_ID_SEP}?\d){_ID_SEP}?\d{{2}}(?:{_ID_SEP}?[A-Z0-9]){{11,30}}(?![A-Za-z0-9])"
+)
+_IBAN_LOWER = re.compile(
+    rf"(?<![A-Za-z0-9])[a-z]{{2}}{_ID_SEP}?\d{{2}}(?:{_ID_SEP}?\d){{11,30}}(?![A-Za-z0-9])"
+)
+# Where a lower-case IBAN may start: two digits after two lower-case letters (scanning digits is fast).
+_IBAN_LOWER_HINT = re.compile(r"\d\d(?:(?<=[a-z]{2}\d\d)|(?<=[a-z]{2}[ \t\n./-]\d\d))")
+_VAT = re.compile(rf"(?<![A-Za-z0-9])[Dd][Ee]{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}(?!\d)")
+_TAX_ID = re.compile(r"(?<![\d/.,-])\d{2}(?:(?:[ \t/.-]|[ \t]*\n[ \t]*)?\d{3}){3}(?![\d/.,-]?\d)")
+_RVNR = re.compile(
+    rf"(?<![\w])\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?[A-Za-z]{_ID_SEP}?\d{{2}}{_ID_SEP}?\d(?![\w])"
+)
+_ID_CUT = re.compile(r"[ \t\n./-]")
 _ID_CARD = re.compile(r"(?<![\w])[CFGHJKLMNPRTVWXYZ0-9]{9}\d?(?![\w])")
 _ID_CONTEXT = re.compile(
     r"(?i)(ausweis|pass\b|passnummer|reisepass|dokumentennummer|dokumenten-nr|seriennummer|perso\b)"
@@ -235,7 +256,7 @@ HEALTH_STEMS = (
     "pflegebedürftig psychose schizophrenie infektion lähmung dialyse adhs beinbruch armbruch knochenbruch "
     "rippenbruch"
 ).split()
-_HEALTH_TAIL = re.compile(r"[\wäöüß]*(?:[ \t]+(?:mellitus|vom[ \t]+[\wäöüß-]+|Typ[ \t]+\d))?")
+_HEALTH_TAIL = re.compile(r"[\wäöüß]*(?:-[\wäöüß]+)*(?:[ \t]+(?:mellitus|vom[ \t]+[\wäöüß-]+|Typ[ \t]+\d))?")
 _HEALTH_FACT = re.compile(
     r"\b(?:GdB[ \t]*(?:von[ \t]*)?\d{2,3}|Pflegegrad[ \t]*[1-5]|Grad der Behinderung[ \t]*(?:von[ \t]*)?\d{2,3})"
 )
@@ -302,15 +323,28 @@ def _compact(value: str) -> str:
     return re.sub(r"[\s/.-]", "", value)
 
 
+def _find_emails(text: str) -> Iterator[tuple[int, int]]:
+    yield from _iter_spans(_EMAIL, text)
+    yield from find_obfuscated_emails(text)
+
+
+def _iban_candidates(text: str) -> Iterator[tuple[int, int]]:
+    yield from _iter_spans(_IBAN, text)
+    for hint in _IBAN_LOWER_HINT.finditer(text):
+        start = hint.start() - (3 if text[hint.start() - 1] in " \t\n./-" else 2)
+        match = _IBAN_LOWER.match(text, start)
+        if match:
+            yield match.span()
+
+
 def _find_iban(text: str) -> Iterator[tuple[int, int]]:
-    for match in _IBAN.finditer(text):
-        start, end = match.span()
+    for start, end in _iban_candidates(text):
         # A greedy match may run into the next word; drop trailing groups until the check digits fit.
         while end - start >= 15:
             if stdnum_iban.is_valid(_compact(text[start:end])):
                 yield start, end
                 break
-            cut = max(text.rfind(" ", start, end), text.rfind("\t", start, end))
+            cut = max((m.start() for m in _ID_CUT.finditer(text, start, end)), default=start)
             if cut <= start:
                 break
             end = cut
@@ -383,6 +417,7 @@ def _find_plates(text: str) -> Iterator[tuple[int, int]]:
         # Unknown district codes only in the unmistakable form "XX-YY 1234".
         if known or (hyphen and text[match.start("digits") - 1] == " "):
             yield match.span()
+    yield from find_lower_plates(text)
 
 
 def _find_phones(text: str) -> Iterator[tuple[int, int]]:
@@ -398,8 +433,18 @@ def _find_phones(text: str) -> Iterator[tuple[int, int]]:
             position = gap.end() if gap else end
 
 
+# The tail of an IBAN whose check digits fail ("DE88 3704 0044 0532 0130 00") is no phone number.
+_IBAN_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \t./-]{0,3}\d{4}){1,5}[ \t./-]{0,3}$")
+
+
 def _is_phone(text: str, candidate: str, start: int) -> bool:
     if sum(c.isdigit() for c in candidate) < 6:
+        return False
+    if (
+        start
+        and text[start - 1] in " \t./-0123456789"
+        and _IBAN_BEFORE.search(text, max(0, start - 40), start)
+    ):
         return False
     if _PHONE_BLOCKERS.search(text, max(0, start - 30), start):
         return False
@@ -473,10 +518,19 @@ def _health_terms(text: str) -> Iterator[tuple[int, int]]:
             position = lower.find(stem, end)
 
 
+_HEALTH_ACRONYMS = re.compile(r"(?:HIV|AIDS|hiv)(?:-[\wäöüß]+)*(?![\w])")
+
+
 def _find_health(text: str) -> Iterator[tuple[int, int]]:
     yield from _iter_spans(_HEALTH_FACT, text)
     checked: dict[int, bool] = {}
-    for term_start, term_end in _health_terms(text):
+    acronyms = (
+        span
+        for span in _iter_spans(_HEALTH_ACRONYMS, text)
+        if not span[0] or not (text[span[0] - 1].isalnum() or text[span[0] - 1] in "-_")
+    )
+    terms = itertools.chain(_health_terms(text), acronyms)
+    for term_start, term_end in terms:
         # the sentence around the term, or the list item's paragraph for bullet lists
         floor = max(0, term_start - 400)
         start = max(text.rfind(". ", floor, term_start), text.rfind("\n\n", floor, term_start), floor)
@@ -491,8 +545,18 @@ def _find_health(text: str) -> Iterator[tuple[int, int]]:
 # --- addresses -------------------------------------------------------------------------------------
 
 
+_GLUED_STREET = re.compile(r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm)(?=\d)")
+_GLUED_WORD = re.compile(r"(?<![\w.\-])[^\W\d_][\w\-]*$")
+_GLUED_TAIL = re.compile(rf"\d{{1,4}}[a-h]?(?:,[ \t]*|[ \t]*\n[ \t]*|[ \t]+){PLZ_CITY}")
+
+
 def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
     yield from _find_streets(text)
+    for match in _GLUED_STREET.finditer(text):  # "Lindenstr.12,48143 Münster": only with PLZ and city
+        tail = _GLUED_TAIL.match(text, match.end())
+        word = _GLUED_WORD.search(text, max(0, match.start() - 40), match.start()) if tail else None
+        if tail and (word or match.start() == 0 or not text[match.start() - 1].isalnum()):
+            yield (word.start() if word else match.start()), tail.end()
     for match in _LOWER_STREET.finditer(text):  # informal writing: "lindenstr.11", "kolpingstr 8"
         tail = _NUMBER_AND_CITY.match(text, match.end())
         if tail:
@@ -754,6 +818,13 @@ def _find_names(text: str) -> Iterator[tuple[int, int]]:
             yield span
     # 10. informal lower-case writing: "herr pawlak", "elfriede baumann"
     yield from _lowercase_names(text)
+    # 11. all caps or all lower case where the context says person: "HERR JÜRGEN KRAUSE",
+    # "JÜRGEN KRAUSE BESCHWERT SICH", "NAME: KRAUSE", "antragsteller: jürgen krause"
+    yield from find_plain_case_names(text, _is_plain_stop_word)
+
+
+def _is_plain_stop_word(value: str) -> bool:
+    return _is_stop_word(value.title()) or value.lower() in _LOWER_NON_NAMES
 
 
 _BIRTH_MARK = re.compile(r"(?:geb\.|geboren|\*)[ \t]*(?:am[ \t]*)?(?=\d|[A-ZÄÖÜ])")
@@ -813,7 +884,8 @@ def _lowercase_names(text: str) -> Iterator[tuple[int, int]]:
     for match in _LOWER_SALUTATION.finditer(text):
         word = _LOWER_WORD.match(text, match.end())
         if word and word.group() not in _LOWER_NON_NAMES:
-            yield match.start(), word.end()
+            end = plain_case_name(text, match.end(), need_first_name=False, is_stop_word=_is_plain_stop_word)
+            yield match.start(), max(word.end(), end or 0)
     for match in _INFORMAL_NAME_CONTEXT.finditer(text):
         first = _LOWER_WORD.match(text, match.end())
         if first is None or first.group().split("-")[0] not in FIRST_NAMES:
@@ -911,7 +983,7 @@ def _find_table_cells(
 # --- scan ------------------------------------------------------------------------------------------
 
 _DETECTORS = (
-    ("EMAIL", lambda text: _iter_spans(_EMAIL, text)),
+    ("EMAIL", _find_emails),
     ("IBAN", _find_iban),
     ("VAT_ID", _find_vat),
     ("TAX_ID", _find_tax_id),
@@ -950,11 +1022,16 @@ def scan(text: str) -> list[Finding]:
     """Find personal data in `text`. Offsets index into `text`; results are sorted and do not overlap."""
     if not text:
         return []
+    # Detect on the normalised text (no zero-width characters, full-width digits, look-alikes),
+    # report offsets into the original.
+    normal = normalize(text)
+    plain = normal.text
     candidates = []
     for kind, detector in _DETECTORS:
-        for start, end in detector(text):
-            start, end = _strip(text, start, end, " \t\n,;")
+        for start, end in detector(plain):
+            start, end = _strip(plain, start, end, " \t\n,;")
             if end > start:
+                start, end = normal.span(start, end)
                 candidates.append((kind, start, end))
     return [Finding(kind, start, end, text[start:end]) for kind, start, end in _resolve(candidates)]
 
