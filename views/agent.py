@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from workbench.agent import STEPS, AgentHistory, run_step, supports_tools
-from workbench.errors import WorkbenchError
+from workbench.errors import PrivacyRefused, WorkbenchError
 from workbench.exports import to_csv, to_docx, to_xlsx
 from workbench.routes import analyze, load_route_data
 from workbench.transparency import computed_notice
@@ -120,7 +120,7 @@ if len(outcomes) < len(STEPS) and not stopped and sel.endpoint is not None:
                 )  # fmt: skip
             except WorkbenchError as exc:
                 # the text the findings point into: the last message with a finding, as it was sent
-                findings = getattr(exc, "findings", ())
+                findings = exc.findings if isinstance(exc, PrivacyRefused) else ()
                 index = max((f.message for f in findings), default=len(history.messages) - 1)
                 shown = str(history.messages[index].get("content") or "") if history.messages else ""
                 del history.messages[mark:]  # the step is not done; its level lock stays
@@ -137,6 +137,7 @@ elif stopped:
 if outcomes and st.button("Neu beginnen", icon=":material/restart_alt:", key="ag_reset"):
     for name in ("ag_outcomes", "ag_history", "ag_stopped"):
         st.session_state.pop(name, None)
+    ask.discard()  # a question of the old run does not wait in the new one
     st.rerun()
 
 st.subheader("Ergebnis der Berechnung (ohne KI)")

@@ -20,7 +20,14 @@ from typing import Any
 from workbench.backends import Backend, JSONDict, ModelInfo, PullProgress, ToolCall, Usage, create_backend
 from workbench.config import Endpoint, Settings
 from workbench.errors import PolicyRefused, PrivacyRefused, StreamInterrupted, StreamRedactor, WorkbenchError
-from workbench.history import RunLog, RunRecord, default_data_dir, open_run_log
+from workbench.history import (
+    RunLog,
+    RunRecord,
+    default_data_dir,
+    describe_problem,
+    open_run_log,
+    run_log_path,
+)
 from workbench.policy import (
     OPTION_PSEUDONYMIZE,
     Decision,
@@ -202,16 +209,14 @@ class Response:
                     usage = event.usage or Usage()
         except StreamInterrupted as exc:
             if not self._chunks:
-                self._failed(exc)
+                self._failed(type(exc).__name__)
                 raise
             error = exc
         except WorkbenchError as exc:
-            self._failed(exc)
+            self._failed(type(exc).__name__)
             raise
         except GeneratorExit:  # the reader stopped (a new script run, a closed page): not an answer
-            self._gateway._record(
-                self.request, self.endpoint.id, decision="fehlgeschlagen", reason="abgebrochen"
-            )
+            self._failed("abgebrochen")
             raise
         except Exception as exc:  # a defect, not a service problem: still one row, a German message
             log.exception("unexpected failure while streaming from %s", self.endpoint.id)
@@ -221,7 +226,7 @@ class Response:
                 "Fehler, melden Sie ihn bitte Ihrer IT.",
             )
             if not self._chunks:
-                self._failed(unexpected)
+                self._failed(type(unexpected).__name__)
                 raise unexpected from exc
             error = unexpected
         tail = (redactor.feed(restorer.flush()) if restorer else "") + redactor.flush()
@@ -288,10 +293,9 @@ class Response:
             usage.completion_tokens,
         )
 
-    def _failed(self, exc: WorkbenchError) -> None:
-        self._gateway._record(
-            self.request, self.endpoint.id, decision="fehlgeschlagen", reason=type(exc).__name__
-        )
+    def _failed(self, reason: str) -> None:
+        """The one run-log row of a request that may have reached the endpoint but gave no answer."""
+        self._gateway._record(self.request, self.endpoint.id, decision="fehlgeschlagen", reason=reason)
 
     @property
     def result(self) -> Result:
@@ -569,8 +573,6 @@ def logged_gateway(
     Its `record_problem` is the German description of why requests are not being recorded (the log
     could not be opened, or its last write failed), else None; the app and the CLI show it once.
     """
-    from workbench.history import describe_problem, run_log_path
-
     data_dir = default_data_dir(settings.env)
     run_log: RunLog | None
     try:

@@ -131,12 +131,10 @@ def endpoint_statuses(gw: Gateway, endpoint_ids: list[str], level: Schutzstufe) 
     the gateway compares each contact with the session's live Schutzstufe as well.
     """
     cache: dict[StatusKey, tuple[float, EndpointStatus]] = st.session_state.setdefault(KEY_STATUS_CACHE, {})
-    keys: dict[str, StatusKey] = {}
+    statuses: dict[str, EndpointStatus] = {}
     for endpoint_id in endpoint_ids:
         endpoint = gw.settings.endpoint(endpoint_id)
-        keys[endpoint_id] = (endpoint, int(level), bool(endpoint and gw.settings.api_key(endpoint)))
-    statuses: dict[str, EndpointStatus] = {}
-    for endpoint_id, key in keys.items():
+        key = (endpoint, int(level), bool(endpoint and gw.settings.api_key(endpoint)))
         hit = cache.get(key)
         if hit and time.monotonic() - hit[0] < STATUS_TTL_S:
             statuses[endpoint_id] = hit[1]
