@@ -52,3 +52,11 @@ def test_streamlit_only_in_ui_pages_and_app():
     ]
     assert offenders == []
     assert PRODUCT_FILES  # the glob found the product
+
+
+def test_privacy_check_is_a_package_of_small_modules():
+    modules = sorted((ROOT / "workbench" / "privacy").glob("*.py"))
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in modules}
+    assert {"normalize.py", "identifiers.py", "names.py", "pseudonymize.py", "scan.py"} <= set(sizes)
+    assert {name: n for name, n in sizes.items() if n > 400} == {}
+    assert not (ROOT / "workbench" / "privacy.py").exists()

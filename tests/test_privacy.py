@@ -20,7 +20,7 @@ from workbench.privacy import (
     scan,
     summarize,
 )
-from workbench.privacy_normalize import normalize
+from workbench.privacy.normalize import normalize
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -345,7 +345,7 @@ def test_scan_never_fails_and_offsets_are_exact(text):
 
 
 def test_a_running_conversation_checks_each_message_once():
-    from workbench.privacy import _scan_once, scan_messages
+    from workbench.privacy.scan import _scan_once, scan_messages
 
     earlier = [
         {"role": "user", "content": f"Nachricht {i} von Herrn Jürgen Krause, Lindenweg {i}"}

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from workbench.privacy_data import FIRST_NAMES
+from workbench.privacy.data import FIRST_NAMES
 
 SURE, UNSURE, NONE = "sicher", "unsicher", "kein Treffer"
 SURE_SCORE = 90.0

@@ -1,0 +1,130 @@
+"""Names written in capitals or lower case only: "JÜRGEN KRAUSE", "herr pawlak"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from workbench.privacy.data import FIRST_NAMES
+from workbench.privacy.normalize import LOWER, UPPER
+from workbench.privacy.patterns import _matched
+
+_CAPS_SALUTATION = re.compile(
+    r"(?=[HF])\b(?:HERRN?|FRAU|HR\.|FR\.)[ \t]+(?:(?:DR|PROF|Dr|Prof)\.[ \t]*)*(?=[A-ZÄÖÜ]{2})"
+)
+_CAPS_FIRST_NAME = re.compile(rf"[{UPPER}]{{2,}}[ \t]+(?=[{UPPER}]{{2}})")
+_PLAIN_LABELS = (
+    "name vorname nachname familienname antragsteller antragstellerin absender absenderin ansprechpartner "
+    "ansprechpartnerin sachbearbeiter sachbearbeiterin beschwerdeführer beschwerdeführerin mieter mieterin "
+    "patient patientin"
+).split()
+_PLAIN_LABEL_WORDS = frozenset(
+    {*_PLAIN_LABELS, *(w.upper() for w in _PLAIN_LABELS), *(w.title() for w in _PLAIN_LABELS)}
+)
+# Found from the colon (a literal start is fast), the label read backwards.
+_LABEL_COLON = re.compile(r":[ \t]*(?=[a-zäöüß]{2}|[A-ZÄÖÜ]{2})")
+_LABEL_BEFORE = re.compile(r"(?:^|(?<=[\s(;,|]))([A-Za-zÄÖÜäöüß]+)[ \t]*$", re.MULTILINE)
+_BLANKS = re.compile(r"[ \t]*")
+_PLAIN_WORD = re.compile(
+    rf"[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})?(?![\w])|[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?(?![\w])"
+)
+
+
+def plain_case_name(
+    text: str, position: int, *, need_first_name: bool, is_stop_word: Callable[[str], bool]
+) -> int | None:
+    """End of a name written in capitals or lower case only: first names, then one surname."""
+    word = _PLAIN_WORD.match(text, position)
+    if word is None or word.group()[1:].isupper() == word.group()[1:].islower():
+        return None
+    upper = word.group().isupper()
+    end, first_names = position, 0
+    while word is not None and word.group().isupper() == upper:
+        value = word.group()
+        low = value.lower()
+        if is_stop_word(value):
+            break
+        end = word.end()
+        if low.split("-")[0] not in FIRST_NAMES:
+            break  # the surname ends the name
+        first_names += 1
+        blanks = _BLANKS.match(text, end)
+        word = _PLAIN_WORD.match(text, blanks.end() if blanks else end)
+    if end == position or (need_first_name and (first_names == 0 or text[position:end].count(" ") == 0)):
+        return None
+    return end
+
+
+def find_plain_case_names(text: str, is_stop_word: Callable[[str], bool]) -> Iterator[tuple[int, int]]:
+    """Names in capitals or lower case after "HERR", "NAME:" or a first name: "JÜRGEN KRAUSE".
+
+    `is_stop_word` tells words that end a name (role and organisation words, articles)."""
+    for match in _CAPS_SALUTATION.finditer(text):
+        end = plain_case_name(text, match.end(), need_first_name=False, is_stop_word=is_stop_word)
+        if end:
+            yield match.start(), end
+    for match in _CAPS_FIRST_NAME.finditer(text):
+        start = match.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] in "-._"):
+            continue
+        end = plain_case_name(text, start, need_first_name=True, is_stop_word=is_stop_word)
+        if end:
+            yield start, end
+    for match in _LABEL_COLON.finditer(text):
+        label = _LABEL_BEFORE.search(text, max(0, match.start() - 30), match.start())
+        if label is None or label.group(1) not in _PLAIN_LABEL_WORDS:
+            continue
+        end = plain_case_name(text, match.end(), need_first_name=False, is_stop_word=is_stop_word)
+        if end:
+            yield match.end(), end
+
+
+_LOWER_SALUTATION = re.compile(r"\b(?:herr|herrn|frau|fr\.|hr\.)[ \t]+(?=[a-zäöüß]{3,})")
+_LOWER_WORD = re.compile(r"[a-zäöüß]+(?:-[a-zäöüß]+)?")
+_LOWER_NON_NAMES = frozenset(
+    """
+    und oder der die das den dem des ein eine einer einen im in am an auf aus bei mit von vom zu zum zur ist hat
+    war wird wurde sind haben hatte mehr nicht noch schon auch nur sehr so wie was wer wo wann dass nachbar nachbarin
+    doktor kollege kollegin bürgermeister bürgermeisterin meine mein sein seine ihr ihre bitte danke hier dort heute
+    morgen gestern immer wieder ganz gut neue neuen alte alten""".split()
+)
+
+
+_INFORMAL_NAME_CONTEXT = re.compile(
+    r"(?:\b(?:vg|lg|mfg|gruß|grüße|heißt|heiße|namens|name ist|ich bin|von)[ \t,:]+|(?m:^)[ \t]*)(?=[a-zäöüß]{2,}(?:-[a-zäöüß]+)?[ \t]+[a-zäöüß]{3,})"
+)
+
+
+# Lower-case names are only looked for in texts that read like an informal message.
+_INFORMAL_MARKERS = (
+    "herr ",
+    "herrn ",
+    "frau ",
+    "vg ",
+    "lg ",
+    "gruß",
+    "grüße",
+    "heißt",
+    "heiße",
+    "namens",
+    "ich ",
+    "hallo",
+)
+
+
+def find_lowercase_names(text: str, is_stop_word: Callable[[str], bool]) -> Iterator[tuple[int, int]]:
+    """Informal writing: "herr pawlak", "sie heißt elfriede baumann", a signature "jonas petersen"."""
+    if not any(marker in text for marker in _INFORMAL_MARKERS):
+        return
+    for match in _LOWER_SALUTATION.finditer(text):
+        word = _LOWER_WORD.match(text, match.end())
+        if word and word.group() not in _LOWER_NON_NAMES:
+            end = plain_case_name(text, match.end(), need_first_name=False, is_stop_word=is_stop_word)
+            yield match.start(), max(word.end(), end or 0)
+    for match in _INFORMAL_NAME_CONTEXT.finditer(text):
+        first = _LOWER_WORD.match(text, match.end())
+        if first is None or first.group().split("-")[0] not in FIRST_NAMES:
+            continue
+        last = _LOWER_WORD.match(text, _matched(_BLANKS.match(text, first.end())).end())
+        if last and last.group() not in _LOWER_NON_NAMES and last.group() not in FIRST_NAMES:
+            yield first.start(), last.end()

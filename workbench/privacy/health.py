@@ -1,0 +1,69 @@
+"""Art. 9 health data: a medical term in a sentence that is about a person."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+from workbench.privacy.patterns import _iter_spans, _matched
+
+# Art. 9 health data: a medical term in a sentence that is about a person (a pronoun, a salutation,
+# a family word). General statements ("Beratung für Menschen mit Demenz") stay clean.
+HEALTH_STEMS = (
+    "insuffizienz diabetes depression demenz alzheimer migräne allergie schlaganfall herzinfarkt leukämie krebs "
+    "tumor bandscheibenvorfall fraktur gebrochen belastungsstörung autismus epilepsie asthma neuropathie sklerose "
+    "parkinson hepatitis abhängigkeit erkrankung krankheit syndrom schwangerschaft behinderung erwerbsminderung "
+    "pflegebedürftig psychose schizophrenie infektion lähmung dialyse adhs beinbruch armbruch knochenbruch "
+    "rippenbruch"
+).split()
+_HEALTH_TAIL = re.compile(r"[\wäöüß]*(?:-[\wäöüß]+)*(?:[ \t]+(?:mellitus|vom[ \t]+[\wäöüß-]+|Typ[ \t]+\d))?")
+_HEALTH_FACT = re.compile(
+    r"\b(?:GdB[ \t]*(?:von[ \t]*)?\d{2,3}|Pflegegrad[ \t]*[1-5]|Grad der Behinderung[ \t]*(?:von[ \t]*)?\d{2,3})"
+)
+_HEALTH_PERSON = re.compile(
+    r"\b(?:[Ii]ch|mir|mich|[Mm]ein\w*|[Ee]r|ihm|ihn|[Ss]ein\w*|bei ihr|[Ii]hre[mnrs]?|[Hh]err\w*|[Ff]rau|[Ss]ohn|[Tt]ochter|"
+    r"[Kk]ind|[Mm]utter|[Vv]ater|[Ee]hemann|[Ee]hefrau|[Ss]chwester|[Bb]ruder|[Dd]iagnose|[Bb]efund|festgestellt|"
+    r"[Ff]unktionsbeeinträchtigung\w*|[Ll]eidet|[Ll]eide)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?;]\s|\n\s*\n")
+
+
+def _health_terms(text: str) -> Iterator[tuple[int, int]]:
+    """Medical terms as whole (compound) words; str.find per stem is far faster than one big regex."""
+    lower = text.lower()
+    if len(lower) != len(text):  # a few characters change length when lower-cased: stay exact
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    for stem in HEALTH_STEMS:
+        position = lower.find(stem)
+        while position != -1:
+            start = position
+            while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+                start -= 1  # the whole compound: "Niereninsuffizienz"
+            end = _matched(_HEALTH_TAIL.match(text, position + len(stem))).end()
+            yield start, end
+            position = lower.find(stem, end)
+
+
+_HEALTH_ACRONYMS = re.compile(r"(?:HIV|AIDS|hiv)(?:-[\wäöüß]+)*(?![\w])")
+
+
+def _find_health(text: str) -> Iterator[tuple[int, int]]:
+    yield from _iter_spans(_HEALTH_FACT, text)
+    checked: dict[int, bool] = {}
+    acronyms = (
+        span
+        for span in _iter_spans(_HEALTH_ACRONYMS, text)
+        if not span[0] or not (text[span[0] - 1].isalnum() or text[span[0] - 1] in "-_")
+    )
+    terms = itertools.chain(_health_terms(text), acronyms)
+    for term_start, term_end in terms:
+        # the sentence around the term, or the list item's paragraph for bullet lists
+        floor = max(0, term_start - 400)
+        start = max(text.rfind(". ", floor, term_start), text.rfind("\n\n", floor, term_start), floor)
+        if start not in checked:
+            end_match = _SENTENCE_END.search(text, term_end)
+            end = end_match.start() if end_match else len(text)
+            checked[start] = bool(_HEALTH_PERSON.search(text, start, end))
+        if checked[start]:
+            yield term_start, term_end

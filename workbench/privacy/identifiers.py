@@ -1,0 +1,303 @@
+"""Identifiers: e-mail, IBAN, USt-IdNr., Steuer-ID, RV-Nummer, Ausweis, Kennzeichen, Telefon, Geburtsdatum, Aktenzeichen.
+
+Identifiers with check digits are validated, so an 11-digit invoice number is not a Steuer-ID.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import phonenumbers
+from stdnum import iban as stdnum_iban
+from stdnum.de import idnr as stdnum_idnr
+from stdnum.de import vat as stdnum_vat
+
+from workbench.privacy.data import DISTRICT_CODES
+from workbench.privacy.normalize import UPPER
+from workbench.privacy.patterns import DATE, _compact, _iter_spans, _strip
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+# Separators inside an identifier: blanks, "-", ".", "/", a line break (check digits guard the rest).
+_ID_SEP = r"(?:[ \t]*\n[ \t]*|[ \t]{1,3}|[ \t]?[./-][ \t]?)"
+# Any grouping ("DE89 3704 …", "DE 52 28981396 8837915254"); trimmed back until the check digits fit.
+# Lower-case ("de89 3704 …") only with a numeric body, as German IBANs have: "am 12.05.2024 um" is none.
+_IBAN = re.compile(
+    rf"(?<![A-Za-z0-9])[A-Z]{{2}}(?={_ID_SEP}?\d){_ID_SEP}?\d{{2}}(?:{_ID_SEP}?[A-Z0-9]){{11,30}}(?![A-Za-z0-9])"
+)
+_IBAN_LOWER = re.compile(
+    rf"(?<![A-Za-z0-9])[a-z]{{2}}{_ID_SEP}?\d{{2}}(?:{_ID_SEP}?\d){{11,30}}(?![A-Za-z0-9])"
+)
+# Where a lower-case IBAN may start: two digits after two lower-case letters (scanning digits is fast).
+_IBAN_LOWER_HINT = re.compile(r"\d\d(?:(?<=[a-z]{2}\d\d)|(?<=[a-z]{2}[ \t\n./-]\d\d))")
+_VAT = re.compile(rf"(?<![A-Za-z0-9])[Dd][Ee]{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}(?!\d)")
+_TAX_ID = re.compile(r"(?<![\d/.,-])\d{2}(?:(?:[ \t/.-]|[ \t]*\n[ \t]*)?\d{3}){3}(?![\d/.,-]?\d)")
+_RVNR = re.compile(
+    rf"(?<![\w])\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?[A-Za-z]{_ID_SEP}?\d{{2}}{_ID_SEP}?\d(?![\w])"
+)
+_ID_CUT = re.compile(r"[ \t\n./-]")
+_ID_CARD = re.compile(r"(?<![\w])[CFGHJKLMNPRTVWXYZ0-9]{9}\d?(?![\w])")
+_ID_CONTEXT = re.compile(
+    r"(?i)(ausweis|pass\b|passnummer|reisepass|dokumentennummer|dokumenten-nr|seriennummer|perso\b)"
+)
+_PLATE = re.compile(
+    rf"(?<![\w-])(?P<district>[{UPPER}]{{1,3}})(?P<sep>[ \t]?-[ \t]?|[ \t])(?P<letters>[A-Z]{{1,2}})[ \t-]?(?P<digits>[1-9]\d{{0,3}})(?P<suffix>[EH])?(?![\w])"
+)
+_PHONE = re.compile(
+    r"(?<![\w+/.,-])(?:(?:\+|00)\d{2}[ \t]?(?:\(0\)[ \t]?)?\d[\d \t/()-]{4,18}\d|\(0\d{2,5}\)[ \t]?\d[\d \t/-]{2,14}\d|0\d{2,5}[ \t]?[/-]?[ \t]?\d[\d \t/-]{2,14}\d)(?![\w])"
+)
+_STANDARDS = frozenset({"DIN", "EN", "ISO", "IEC", "VDE", "VDI", "DVGW", "TRGS", "ASR", "BGV", "DGUV"})
+_PLATE_CONTINUES = re.compile(r"[/.\-]\d")
+_PHONE_GAP = re.compile(r"[ \t/-]+")
+_PHONE_BLOCKERS = re.compile(
+    r"(?i)(drucksache|drs\.|vorlage|nr\.|nummer|rechnung|az\.|aktenzeichen|zeichen|kassenzeichen|konto|ticket|version|release|steuer|iban|\bplz\b)[^\n]{0,12}$"
+)
+_BIRTH = re.compile(
+    rf"(?=[GgT*])(?:(?:\b[Gg]eb\.|\b[Gg]eboren|\bGEBOREN|\bGeburtsdatum|\bGEBURTSDATUM|\bGeb\.-[Dd]atum|\bGeburtstag|\b[Gg]eb\.\s*am|\bTag der Geburt)(?:[ \t]*(?:am|:|/-ort:|-?ort:|,))*[ \t]*\*?[ \t]*(?P<d1>{DATE})|(?<![\w*])\*[ \t]?(?P<d2>{DATE}))"
+)
+_CASE_LABEL = re.compile(
+    r"(?=[AGUuIiKVBFRDdZ])(?:\bAz\b\.?|\bAZ\b|\bAktenzeichen|\bGz\b\.?|\bGeschäftszeichen|\bGeschZ\.?|\b[Uu]nser(?:e)? Zeichen|\b[Uu]nser Az\.?|"
+    r"\b[Ii]hr(?:e)? Zeichen|\bKassenzeichen|\bVorgangsnummer|\bVorgangs-Nr\.?|\bBuchungszeichen|\bAkten-?Nr\.?|"
+    r"\bFallnummer|\bAntragsnummer|\bBescheid-Nr\.?|\bBG-Nummer|\bGeschäftsnummer|\bVorgangs-?[Zz]eichen|"
+    r"\b[Dd]em Zeichen|\bZeichen(?=[ \t]*:|[ \t]+[A-Z0-9]{1,6}(?:[ \t]\d+)?[-/.])|\bVorgang|\bRegisternummer|\bRegister-Nr\.?|\bAkte\b)"
+    r"(?:[ \t]+laut[ \t]+[\wäöüß]+)?[ \t]*(?:\([^)\n]{0,20}\))?[ \t]*[:.]?[ \t]*(?:Nr\.?[ \t]*)?"
+)
+_AKTE_LABEL = re.compile(r"akte\b[ \t]*(?:\([^)\n]{0,20}\))?[ \t]*[:.]?[ \t]*(?:Nr\.?[ \t]*)?")
+_CASE_TOKEN = re.compile(r"[A-Za-zÄÖÜäöü0-9][A-Za-zÄÖÜäöü0-9./\-_]*")
+
+# --- identifier detectors -------------------------------------------------------------------------
+
+
+def _find_emails(text: str) -> Iterator[tuple[int, int]]:
+    yield from _iter_spans(_EMAIL, text)
+    yield from find_obfuscated_emails(text)
+
+
+def _iban_candidates(text: str) -> Iterator[tuple[int, int]]:
+    yield from _iter_spans(_IBAN, text)
+    for hint in _IBAN_LOWER_HINT.finditer(text):
+        start = hint.start() - (3 if text[hint.start() - 1] in " \t\n./-" else 2)
+        match = _IBAN_LOWER.match(text, start)
+        if match:
+            yield match.span()
+
+
+def _find_iban(text: str) -> Iterator[tuple[int, int]]:
+    for start, end in _iban_candidates(text):
+        # A greedy match may run into the next word; drop trailing groups until the check digits fit.
+        while end - start >= 15:
+            if stdnum_iban.is_valid(_compact(text[start:end])):
+                yield start, end
+                break
+            cut = max((m.start() for m in _ID_CUT.finditer(text, start, end)), default=start)
+            if cut <= start:
+                break
+            end = cut
+
+
+def _find_vat(text: str) -> Iterator[tuple[int, int]]:
+    for start, end in _iter_spans(_VAT, text):
+        if stdnum_vat.is_valid(_compact(text[start:end])):
+            yield start, end
+
+
+def _find_tax_id(text: str) -> Iterator[tuple[int, int]]:
+    for start, end in _iter_spans(_TAX_ID, text):
+        digits = _compact(text[start:end])
+        if len(digits) == 11 and stdnum_idnr.is_valid(digits):
+            yield start, end
+
+
+def rv_check_digit(number: str) -> int | None:
+    """Check digit of a Rentenversicherungsnummer (11 characters without the check digit)."""
+    if len(number) != 11 or not number[:8].isdigit() or not number[8].isalpha() or not number[9:].isdigit():
+        return None
+    digits = number[:8] + f"{ord(number[8].upper()) - 64:02d}" + number[9:]
+    weights = (2, 1, 2, 5, 7, 1, 2, 1, 2, 1, 2, 1)
+    total = sum(sum(divmod(int(d) * w, 10)) for d, w in zip(digits, weights, strict=True))
+    return total % 10
+
+
+def _find_rvnr(text: str) -> Iterator[tuple[int, int]]:
+    for start, end in _iter_spans(_RVNR, text):
+        value = _compact(text[start:end])
+        day, month = int(value[2:4]), int(value[4:6])
+        if not (1 <= day <= 31 or 51 <= day <= 81) or not 1 <= month <= 12:
+            continue
+        if rv_check_digit(value[:11]) == int(value[11]):
+            yield start, end
+
+
+_ICAO_VALUES = {**{str(d): d for d in range(10)}, **{chr(c): c - 55 for c in range(65, 91)}}
+
+
+def icao_check_digit(value: str) -> int:
+    weights = (7, 3, 1)
+    return sum(_ICAO_VALUES[ch] * weights[i % 3] for i, ch in enumerate(value.upper())) % 10
+
+
+def _find_id_card(text: str) -> Iterator[tuple[int, int]]:
+    for start, end in _iter_spans(_ID_CARD, text):
+        value = text[start:end]
+        has_letter = any(c.isalpha() for c in value)
+        context = bool(_ID_CONTEXT.search(text, max(0, start - 60), start))
+        # Ten characters carry the ICAO check digit; the nine printed on the card only count in context.
+        checked = (
+            len(value) == 10 and icao_check_digit(value[:9]) == int(value[9]) and (has_letter or context)
+        )
+        printed = len(value) == 9 and context and has_letter and any(c.isdigit() for c in value)
+        if checked or printed:
+            yield start, end
+
+
+def _find_plates(text: str) -> Iterator[tuple[int, int]]:
+    for match in _PLATE.finditer(text):
+        if _PLATE_CONTINUES.match(text, match.end()):
+            continue  # "BP-K-2025/00871" is a file reference, not a plate
+        district = match.group("district")
+        known = district in DISTRICT_CODES
+        hyphen = "-" in match.group("sep")
+        if not hyphen and (district in _STANDARDS or match.group("letters") in _STANDARDS):
+            continue  # "DIN EN 1125" is a standard, not a plate
+        # Unknown district codes only in the unmistakable form "XX-YY 1234".
+        if known or (hyphen and text[match.start("digits") - 1] == " "):
+            yield match.span()
+    yield from find_lower_plates(text)
+
+
+def _find_phones(text: str) -> Iterator[tuple[int, int]]:
+    position = 0
+    while (match := _PHONE.search(text, position)) is not None:
+        start, end = match.span()
+        if _is_phone(text, match.group(), start):
+            yield start, end
+            position = end
+        else:
+            # A long run of digit groups may hide a real number further right: retry after the next gap.
+            gap = _PHONE_GAP.search(text, start + 1, end)
+            position = gap.end() if gap else end
+
+
+# The tail of an IBAN whose check digits fail ("DE88 3704 0044 0532 0130 00") is no phone number.
+_IBAN_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \t./-]{0,3}\d{4}){1,5}[ \t./-]{0,3}$")
+
+
+def _is_phone(text: str, candidate: str, start: int) -> bool:
+    if sum(c.isdigit() for c in candidate) < 6:
+        return False
+    if (
+        start
+        and text[start - 1] in " \t./-0123456789"
+        and _IBAN_BEFORE.search(text, max(0, start - 40), start)
+    ):
+        return False
+    if _PHONE_BLOCKERS.search(text, max(0, start - 30), start):
+        return False
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(candidate, "DE"))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def _find_birth_dates(text: str) -> Iterator[tuple[int, int]]:
+    for match in _BIRTH.finditer(text):
+        group = "d1" if match.group("d1") else "d2"
+        yield match.span(group)
+
+
+def _case_labels(text: str) -> Iterator[int]:
+    """End positions of file-reference labels ("Az.", "Unser Zeichen:", "Wohngeldakte")."""
+    for label in _CASE_LABEL.finditer(text):
+        yield label.end()
+    for label in _AKTE_LABEL.finditer(text):
+        if label.start() > 0 and text[label.start() - 1].isalpha() and text[label.start() - 1].islower():
+            yield label.end()
+
+
+def _find_case_numbers(text: str) -> Iterator[tuple[int, int]]:
+    for position in _case_labels(text):
+        start: int | None = None
+        end = position
+        tokens = 0
+        while tokens < 4:
+            token = _CASE_TOKEN.match(text, position)
+            if token is None:
+                break
+            value = token.group()
+            has_digit = any(c.isdigit() for c in value)
+            if tokens > 0 and not (has_digit or value.isupper()):
+                break
+            if start is None:
+                start = token.start()
+            end = token.end()
+            tokens += 1
+            gap = re.match(r"[ \t]", text[end : end + 1])
+            if not gap:
+                break
+            position = end + 1
+        if start is None:
+            continue
+        start, end = _strip(text, start, end, " \t.,;:/-")
+        value = text[start:end]
+        # trailing all-caps words without digits belong to the sentence, not the reference
+        while " " in value and not any(c.isdigit() for c in value.rsplit(" ", 1)[1]):
+            value = value.rsplit(" ", 1)[0]
+        end = start + len(value)
+        if any(c.isdigit() for c in value) and len(value) >= 3:
+            yield start, end
+
+
+# --- detectors for obfuscated writing ----------------------------------------------------------------
+
+# Written to slip past filters: "max [at] example.de", "max(at)example(dot)de", "max @ example . de".
+_AT = r"(?:[ \t]*@[ \t]*|[ \t]*[\[(][ \t]*(?:at|ät|AT)[ \t]*[\])][ \t]*|[ \t]+(?:at|AT)[ \t]+)"
+_DOT = r"(?:[ \t]*\.[ \t]*|[ \t]*[\[(][ \t]*(?:dot|punkt|DOT|PUNKT)[ \t]*[\])][ \t]*|[ \t]+(?:dot|punkt|DOT|PUNKT)[ \t]+)"
+_TLDS = "de|com|org|net|eu|info|at|ch|biz|io|nrw|bayern|berlin|hamburg|koeln|ruhr|online|email|gov|edu|nl|fr|it|pl|tr"
+_OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*{_AT}[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:{_DOT}[A-Za-z0-9-]+)*?{_DOT}(?:{_TLDS})(?![\w])",
+    re.IGNORECASE,
+)
+_AT_HINT = re.compile(r"(?i)[ \t]@|@[ \t]|[\[(][ \t]*(?:at|ät)[ \t]*[\])]|[ \t]at[ \t]")
+
+
+_AT_WORDS = (" at ", " AT ", "\tat", "(at", "[at", "(AT", "[AT", "(ät", "[ät", "( at", "[ at", "( AT", "[ AT")
+
+
+def _at_positions(text: str) -> Iterator[int]:
+    position = text.find("@")
+    while position != -1:
+        yield position
+        position = text.find("@", position + 1)
+    if any(word in text for word in _AT_WORDS):
+        for hint in _AT_HINT.finditer(text):
+            yield hint.start()
+
+
+def find_obfuscated_emails(text: str) -> Iterator[tuple[int, int]]:
+    """E-mail addresses with "[at]", "(dot)", " at " or blanks around "@" and "."."""
+    seen: set[tuple[int, int]] = set()
+    for hint in _at_positions(text):  # only around an "@" or an "at": the full pattern is slow
+        for match in _OBFUSCATED_EMAIL.finditer(text, max(0, hint - 64), hint + 128):
+            if match.span() not in seen:
+                seen.add(match.span())
+                yield match.span()
+
+
+# Informal lower-case writing: "ms-kw 4711" (hyphen and a known district code required).
+# Found from its hyphen (a literal start is fast), the district code read backwards.
+_LOWER_PLATE = re.compile(r"-[ \t]?[a-z]{1,2}[ \t-]?[1-9]\d{0,3}[eh]?(?![\w])")
+_LOWER_DISTRICT = re.compile(r"(?<![\w-])[a-zäöü]{1,3}[ \t]?$")
+
+
+def find_lower_plates(text: str) -> Iterator[tuple[int, int]]:
+    """Licence plates in lower case ("ms-kw 4711"), with a hyphen and a known district code."""
+    for match in _LOWER_PLATE.finditer(text):
+        district = _LOWER_DISTRICT.search(text, max(0, match.start() - 4), match.start())
+        if (
+            district
+            and district.group().strip().upper() in DISTRICT_CODES
+            and not _PLATE_CONTINUES.match(text, match.end())
+        ):
+            yield district.start(), match.end()

@@ -1,0 +1,217 @@
+"""Scan a text: every detector on the normalised text, overlaps resolved, offsets into the original."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from workbench.privacy.addresses import _find_addresses
+from workbench.privacy.health import _find_health
+from workbench.privacy.identifiers import (
+    _find_birth_dates,
+    _find_case_numbers,
+    _find_emails,
+    _find_iban,
+    _find_id_card,
+    _find_phones,
+    _find_plates,
+    _find_rvnr,
+    _find_tax_id,
+    _find_vat,
+)
+from workbench.privacy.names import _find_names
+from workbench.privacy.normalize import normalize
+from workbench.privacy.patterns import _strip
+from workbench.privacy.tables import _BIRTH_HEADER, _NAME_HEADER, _find_table_cells
+
+KIND_LABELS = {
+    "PERSON": "Name einer Person",
+    "ADDRESS": "Anschrift",
+    "BIRTH_DATE": "Geburtsdatum",
+    "EMAIL": "E-Mail-Adresse",
+    "PHONE": "Telefonnummer",
+    "IBAN": "IBAN (Bankverbindung)",
+    "TAX_ID": "Steuer-Identifikationsnummer",
+    "SOCIAL_SECURITY_NUMBER": "Renten-/Sozialversicherungsnummer",
+    "ID_CARD": "Ausweis- oder Passnummer",
+    "LICENSE_PLATE": "Kfz-Kennzeichen",
+    "CASE_NUMBER": "Aktenzeichen",
+    "HEALTH": "Gesundheitsangabe (Art. 9 DSGVO)",
+    "VAT_ID": "Umsatzsteuer-Identifikationsnummer",
+}
+
+# The word a placeholder carries in pseudonymised text, e.g. "[NAME_1]": German, because people and
+# the model read it. Upper-case letters and hyphens only, so `restore` and `StreamRestorer` can tell
+# placeholders from other bracketed text. The kind codes themselves stay internal (logs, counts).
+PLACEHOLDER_WORDS = {
+    "PERSON": "NAME",
+    "ADDRESS": "ANSCHRIFT",
+    "BIRTH_DATE": "GEBURTSDATUM",
+    "EMAIL": "E-MAIL",
+    "PHONE": "TELEFON",
+    "IBAN": "IBAN",
+    "TAX_ID": "STEUER-ID",
+    "SOCIAL_SECURITY_NUMBER": "SOZIALVERSICHERUNGSNUMMER",
+    "ID_CARD": "AUSWEIS",
+    "LICENSE_PLATE": "KENNZEICHEN",
+    "CASE_NUMBER": "AKTENZEICHEN",
+    "HEALTH": "GESUNDHEIT",
+    "VAT_ID": "UST-IDNR",
+}
+_KIND_BY_WORD = {word: kind for kind, word in PLACEHOLDER_WORDS.items()}
+
+# When candidates overlap, the earlier kind wins: validated identifiers before context guesses.
+PRIORITY = (
+    "EMAIL",
+    "IBAN",
+    "VAT_ID",
+    "TAX_ID",
+    "SOCIAL_SECURITY_NUMBER",
+    "ID_CARD",
+    "LICENSE_PLATE",
+    "BIRTH_DATE",
+    "PHONE",
+    "CASE_NUMBER",
+    "ADDRESS",
+    "PERSON",
+    "HEALTH",
+)
+_RANK = {kind: index for index, kind in enumerate(PRIORITY)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    start: int
+    end: int
+    text: str
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @property
+    def placeholder_word(self) -> str:
+        """The German word of its placeholder, e.g. "NAME" for a person."""
+        return PLACEHOLDER_WORDS[self.kind]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+# --- scan ------------------------------------------------------------------------------------------
+
+_DETECTORS = (
+    ("EMAIL", _find_emails),
+    ("IBAN", _find_iban),
+    ("VAT_ID", _find_vat),
+    ("TAX_ID", _find_tax_id),
+    ("SOCIAL_SECURITY_NUMBER", _find_rvnr),
+    ("ID_CARD", _find_id_card),
+    ("LICENSE_PLATE", _find_plates),
+    ("BIRTH_DATE", _find_birth_dates),
+    ("PHONE", _find_phones),
+    ("CASE_NUMBER", _find_case_numbers),
+    ("ADDRESS", _find_addresses),
+    ("PERSON", _find_names),
+    ("PERSON", lambda text: _find_table_cells(text, _NAME_HEADER, people=True)),
+    ("BIRTH_DATE", lambda text: _find_table_cells(text, _BIRTH_HEADER)),
+    ("HEALTH", _find_health),
+)
+
+
+def _resolve(candidates: Iterable[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Keep one finding per stretch of text: higher-priority kinds first, then longer spans."""
+    starts: list[int] = []  # chosen spans, sorted and disjoint
+    ends: list[int] = []
+    chosen: list[tuple[str, int, int]] = []
+    for kind, start, end in sorted(set(candidates), key=lambda c: (_RANK[c[0]], -(c[2] - c[1]), c[1])):
+        index = bisect.bisect_right(starts, start)
+        if index and ends[index - 1] > start:
+            continue  # overlaps the chosen span on its left
+        if index < len(starts) and starts[index] < end:
+            continue  # overlaps the chosen span on its right
+        starts.insert(index, start)
+        ends.insert(index, end)
+        chosen.append((kind, start, end))
+    return sorted(chosen, key=lambda c: (c[1], c[2]))
+
+
+def scan(text: str) -> list[Finding]:
+    """Find personal data in `text`. Offsets index into `text`; results are sorted and do not overlap."""
+    if not text:
+        return []
+    # Detect on the normalised text (no zero-width characters, full-width digits, look-alikes),
+    # report offsets into the original.
+    normal = normalize(text)
+    plain = normal.text
+    candidates = []
+    for kind, detector in _DETECTORS:
+        for start, end in detector(plain):
+            start, end = _strip(plain, start, end, " \t\n,;")
+            if end > start:
+                start, end = normal.span(start, end)
+                candidates.append((kind, start, end))
+    return [Finding(kind, start, end, text[start:end]) for kind, start, end in _resolve(candidates)]
+
+
+@dataclass(frozen=True)
+class MessageFinding:
+    """A finding in one message of a chat request."""
+
+    message: int
+    finding: Finding
+
+
+def scan_messages(messages: Iterable[dict[str, Any]]) -> list[MessageFinding]:
+    """Scan every text that would leave: user input, earlier answers, rendered data, tool results."""
+    found: list[MessageFinding] = []
+    for index, message in enumerate(messages):
+        content = message.get("content")
+        if isinstance(content, str):
+            found.extend(MessageFinding(index, f) for f in _scan_once(content))
+    return found
+
+
+@lru_cache(maxsize=1024)
+def _scan_once(text: str) -> tuple[Finding, ...]:
+    """`scan` remembered by content: a conversation resends its earlier turns with every question, and
+    each of them is checked only the first time (findings are immutable, the detector is pure)."""
+    return tuple(scan(text))
+
+
+def summarize(findings: Iterable[Finding]) -> dict[str, int]:
+    """Kinds and counts only, never values: what may be logged."""
+    return dict(Counter(f.kind for f in findings))
+
+
+def describe(counts: dict[str, int]) -> str:
+    """German list of kinds and counts, e.g. "1 × IBAN (Bankverbindung), 2 × Name einer Person"."""
+    return ", ".join(
+        f"{n} × {KIND_LABELS.get(kind, kind)}"
+        for kind, n in sorted(counts.items(), key=lambda kv: _RANK.get(kv[0], 99))
+    )
+
+
+def recommend_schutzstufe(findings: Iterable[Finding]) -> tuple[int, str]:
+    """The Schutzstufe the text calls for, with the German reason."""
+    counts = summarize(findings)
+    if counts:
+        return 2, (
+            f"Schutzstufe 2: Der Text enthält personenbezogene Daten ({describe(counts)}). Verwenden Sie nur "
+            "freigegebene lokale Dienste – oder entfernen bzw. pseudonymisieren Sie die Angaben."
+        )
+    return 1, (
+        "Schutzstufe 1 ist möglich: Es wurden keine personenbezogenen Daten gefunden. Prüfen Sie selbst, ob der "
+        "Text Amts-, Dienst- oder Geschäftsgeheimnisse enthält – die erkennt die Werkbank nicht."
+    )
