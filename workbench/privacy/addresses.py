@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from workbench.privacy.normalize import UPPER
-from workbench.privacy.patterns import HOUSE_NUMBER, PLZ_CITY, _matched
+from workbench.privacy.patterns import HOUSE_NUMBER, PLZ_CITY, _matched, digit_runs
 
 STREET_SUFFIXES = (
     "straße|strasse|str\\.|weg|allee|platz|ring|gasse|ufer|damm|chaussee|steig|pfad|stieg|kamp|"
@@ -26,8 +27,8 @@ STREET_PREFIX = (
     "Unter den|Vor dem|Vor der|Bei der|Beim|Alte|Alter|Altes|Neue|Neuer|Große|Großer|Kleine|Kleiner|Hohe|Hoher|Hohen|"
     "Lange|Langer|Obere|Oberer|Untere|Unterer"
 )
-# A capitalised word directly followed by a number: the cheap anchor every address has.
-_STREET_ANCHOR = re.compile(rf"(?<![\wäöüß.\-])[{UPPER}][\wäöüß\-]*\.?[ \t]+(?=\d)")
+# The letters a street name may start with.
+_UPPER_CHARS = frozenset(c for c in map(chr, range(0x41, 0x17F)) if re.fullmatch(f"[{UPPER}]", c))
 _STREET_SUFFIX = re.compile(rf"(?i)(?:{STREET_SUFFIXES})$")
 _STREET_WORDS = frozenset(
     {"straße", "strasse", "str.", "weg", "allee", "platz", "ring", "gasse", "ufer", "damm", "chaussee"}
@@ -36,7 +37,7 @@ _PREFIX_BEFORE = re.compile(rf"(?:^|(?<=[\s,;(]))(?:{STREET_PREFIX})[ \t]+(?:[{U
 _PREFIX_STARTS = frozenset(alternative.split()[0] for alternative in STREET_PREFIX.split("|"))
 _WORDS_BEFORE = re.compile(rf"(?:^|(?<=[\s,;(]))(?:[{UPPER}][\wäöüß\-]*[ \t]+){{1,2}}$")
 _FIRST_WORD = re.compile(r"\S*")
-_LOWER_STREET = re.compile(r"(?<![\wäöüß.\-])[a-zäöüß][a-zäöüß\-]*(?:straße|strasse|str\.?)[ \t]*(?=\d)")
+_LOWER_STREET = re.compile(r"(?<![\wäöüß.\-])[a-zäöüß][a-zäöüß\-]*(?:straße|strasse|str\.?)[ \t]*$")
 _HAS_CITY = re.compile(rf"{HOUSE_NUMBER}(?:,[ \t]*|[ \t]*\n[ \t]*|[ \t]+){PLZ_CITY}")
 # "Bundesstraße 51" is a road, "Im Haus 4" a building: no addresses without PLZ and city.
 _ROAD_CLASSES = ("bundesstraße", "landesstraße", "kreisstraße", "staatsstraße", "gemeindestraße", "autobahn")
@@ -69,28 +70,65 @@ _ARTICLES = frozenset(
 # --- addresses -------------------------------------------------------------------------------------
 
 
-_GLUED_STREET = re.compile(r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm)(?=\d)")
+_GLUED_STREET = re.compile(r"(?:straße|strasse|str\.|weg|allee|platz|gasse|ring|damm)$")
+_LOWER_ENDINGS = ("straße", "strasse", "str.", "str")
 _GLUED_WORD = re.compile(r"(?<![\w.\-])[^\W\d_][\w\-]*$")
 _GLUED_TAIL = re.compile(rf"\d{{1,4}}[a-h]?(?:,[ \t]*|[ \t]*\n[ \t]*|[ \t]+){PLZ_CITY}")
 
 
 def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
-    yield from _find_streets(text)
-    for match in _GLUED_STREET.finditer(text):  # "Lindenstr.12,48143 Münster": only with PLZ and city
-        tail = _GLUED_TAIL.match(text, match.end())
-        word = _GLUED_WORD.search(text, max(0, match.start() - 40), match.start()) if tail else None
-        if tail and (word or match.start() == 0 or not text[match.start() - 1].isalnum()):
+    """Every address has a house number: the detector starts at the runs of digits, not at every word."""
+    blank_before: list[int] = []
+    glued: list[int] = []
+    for number in digit_runs(text)[0]:
+        before = text[number - 1] if number else ""
+        if before in " \t":
+            blank_before.append(number)
+        elif before.isalpha() or before == ".":
+            glued.append(number)
+    yield from _find_streets(text, blank_before)
+    for number in glued:  # "Lindenstr.12,48143 Münster": only with PLZ and city
+        match = (
+            _GLUED_STREET.search(text, max(0, number - 7), number) if text[number - 1] in "eßgrtzm." else None
+        )
+        tail = _GLUED_TAIL.match(text, number) if match else None
+        if match is None or tail is None:
+            continue
+        word = _GLUED_WORD.search(text, max(0, match.start() - 40), match.start())
+        if word or match.start() == 0 or not text[match.start() - 1].isalnum():
             yield (word.start() if word else match.start()), tail.end()
-    for match in _LOWER_STREET.finditer(text):  # informal writing: "lindenstr.11", "kolpingstr 8"
-        tail = _NUMBER_AND_CITY.match(text, match.end())
-        if tail:
+    for number in itertools.chain(glued, blank_before):  # informal writing: "lindenstr.11", "kolpingstr 8"
+        if not text[max(0, number - 12) : number].rstrip(" \t").endswith(_LOWER_ENDINGS):
+            continue
+        match = _LOWER_STREET.search(text, max(0, number - 60), number)
+        tail = _NUMBER_AND_CITY.match(text, number) if match else None
+        if match and tail:
             yield match.start(), tail.end()
 
 
-def _find_streets(text: str) -> Iterator[tuple[int, int]]:
-    for anchor in _STREET_ANCHOR.finditer(text):
-        word = anchor.group().rstrip()
-        start = anchor.start()
+def _anchor_at(text: str, number: int) -> int | None:
+    """Start of the capitalised word before the blanks before `number` ("Lindenstraße 12", "Am Markt 3")."""
+    position = number
+    while position and text[position - 1] in " \t":
+        position -= 1
+    if position and text[position - 1] == ".":
+        position -= 1
+    while position and (text[position - 1].isalnum() or text[position - 1] in "_-"):
+        position -= 1
+    if position == number or text[position] not in _UPPER_CHARS:
+        return None
+    if position and text[position - 1] == ".":
+        return None
+    return position
+
+
+def _find_streets(text: str, numbers: Iterable[int]) -> Iterator[tuple[int, int]]:
+    for number in numbers:
+        anchor_start = _anchor_at(text, number)
+        if anchor_start is None:
+            continue
+        word = text[anchor_start:number].rstrip()
+        start = anchor_start
         window = max(0, start - 40)
         newline = text.rfind("\n", window, start)
         window = newline + 1 if newline != -1 else window
@@ -104,14 +142,14 @@ def _find_streets(text: str) -> Iterator[tuple[int, int]]:
             if before is None:
                 continue  # "Weg 3" alone is no street
             start = before.start()
-        elif not _STREET_SUFFIX.search(word) and not _HAS_CITY.match(text, anchor.end()):
+        elif not _STREET_SUFFIX.search(word) and not _HAS_CITY.match(text, number):
             continue  # no street suffix: only "Domhof 6, 49074 Osnabrück" with PLZ and city counts
         if _matched(_FIRST_WORD.match(text, start)).group().lower() in _ARTICLES:
             continue
         not_street = word.lower().rstrip(".") in _NOT_STREETS or word.lower().endswith(_ROAD_CLASSES)
-        if not_street and not _HAS_CITY.match(text, anchor.end()):
+        if not_street and not _HAS_CITY.match(text, number):
             continue
-        tail = _NUMBER_AND_CITY.match(text, anchor.end())
+        tail = _NUMBER_AND_CITY.match(text, number)
         if tail is None:
             continue
         has_city = bool(tail.group("city"))

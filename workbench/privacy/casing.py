@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 
+from workbench.privacy import keywords
 from workbench.privacy.data import FIRST_NAMES
 from workbench.privacy.normalize import LOWER, UPPER
-from workbench.privacy.patterns import _matched
+from workbench.privacy.patterns import _matched, word_starts
 
+_SALUTATIONS = keywords.register("salutation", ["herr", "frau", "hr.", "fr."])
+_FIRST_NAMES = keywords.register("first_name", FIRST_NAMES)
 _CAPS_SALUTATION = re.compile(
-    r"(?=[HF])\b(?:HERRN?|FRAU|HR\.|FR\.)[ \t]+(?:(?:DR|PROF|Dr|Prof)\.[ \t]*)*(?=[A-ZÄÖÜ]{2})"
+    r"(?:HERRN?|FRAU|HR\.|FR\.)[ \t]+(?:(?:DR|PROF|Dr|Prof)\.[ \t]*)*(?=[A-ZÄÖÜ]{2})"
 )
 _CAPS_FIRST_NAME = re.compile(rf"[{UPPER}]{{2,}}[ \t]+(?=[{UPPER}]{{2}})")
 _PLAIN_LABELS = (
@@ -59,12 +63,16 @@ def find_plain_case_names(text: str, is_stop_word: Callable[[str], bool]) -> Ite
     """Names in capitals or lower case after "HERR", "NAME:" or a first name: "JÜRGEN KRAUSE".
 
     `is_stop_word` tells words that end a name (role and organisation words, articles)."""
-    for match in _CAPS_SALUTATION.finditer(text):
+    for position in keywords.starts(text, _SALUTATIONS):
+        match = _CAPS_SALUTATION.match(text, position)
+        if match is None or not word_starts(text, position):
+            continue
         end = plain_case_name(text, match.end(), need_first_name=False, is_stop_word=is_stop_word)
         if end:
             yield match.start(), end
-    for match in _CAPS_FIRST_NAME.finditer(text):
-        start = match.start()
+    for start in keywords.starts(text, _FIRST_NAMES):
+        if not _CAPS_FIRST_NAME.match(text, start):
+            continue
         if start and (text[start - 1].isalnum() or text[start - 1] in "-._"):
             continue
         end = plain_case_name(text, start, need_first_name=True, is_stop_word=is_stop_word)
@@ -79,7 +87,7 @@ def find_plain_case_names(text: str, is_stop_word: Callable[[str], bool]) -> Ite
             yield match.end(), end
 
 
-_LOWER_SALUTATION = re.compile(r"\b(?:herr|herrn|frau|fr\.|hr\.)[ \t]+(?=[a-zäöüß]{3,})")
+_LOWER_SALUTATION = re.compile(r"(?:herrn?|frau|fr\.|hr\.)[ \t]+(?=[a-zäöüß]{3,})")
 _LOWER_WORD = re.compile(r"[a-zäöüß]+(?:-[a-zäöüß]+)?")
 _LOWER_NON_NAMES = frozenset(
     """
@@ -90,9 +98,11 @@ _LOWER_NON_NAMES = frozenset(
 )
 
 
-_INFORMAL_NAME_CONTEXT = re.compile(
-    r"(?:\b(?:vg|lg|mfg|gruß|grüße|heißt|heiße|namens|name ist|ich bin|von)[ \t,:]+|(?m:^)[ \t]*)(?=[a-zäöüß]{2,}(?:-[a-zäöüß]+)?[ \t]+[a-zäöüß]{3,})"
-)
+_TWO_LOWER_WORDS = r"(?=[a-zäöüß]{2,}(?:-[a-zäöüß]+)?[ \t]+[a-zäöüß]{3,})"
+_INFORMAL_CONTEXTS = r"vg|lg|mfg|gruß|grüße|heißt|heiße|namens|name ist|ich bin|von"
+_INFORMAL_WORDS = keywords.register("informal", keywords.literal_prefixes(_INFORMAL_CONTEXTS))
+_INFORMAL_NAME_CONTEXT = re.compile(rf"(?:{_INFORMAL_CONTEXTS})[ \t,:]+{_TWO_LOWER_WORDS}")
+_INFORMAL_NAME_LINE = re.compile(rf"\n[ \t]*{_TWO_LOWER_WORDS}")
 
 
 # Lower-case names are only looked for in texts that read like an informal message.
@@ -116,12 +126,23 @@ def find_lowercase_names(text: str, is_stop_word: Callable[[str], bool]) -> Iter
     """Informal writing: "herr pawlak", "sie heißt elfriede baumann", a signature "jonas petersen"."""
     if not any(marker in text for marker in _INFORMAL_MARKERS):
         return
-    for match in _LOWER_SALUTATION.finditer(text):
+    for position in keywords.starts(text, _SALUTATIONS):
+        match = _LOWER_SALUTATION.match(text, position)
+        if match is None or not word_starts(text, position):
+            continue
         word = _LOWER_WORD.match(text, match.end())
         if word and word.group() not in _LOWER_NON_NAMES:
             end = plain_case_name(text, match.end(), need_first_name=False, is_stop_word=is_stop_word)
             yield match.start(), max(word.end(), end or 0)
-    for match in _INFORMAL_NAME_CONTEXT.finditer(text):
+    first_line = _matched(_BLANKS.match(text))
+    lines = itertools.chain([first_line], _INFORMAL_NAME_LINE.finditer(text))
+    contexts = (
+        match
+        for position in keywords.starts(text, _INFORMAL_WORDS)
+        if word_starts(text, position)
+        if (match := _INFORMAL_NAME_CONTEXT.match(text, position))
+    )
+    for match in itertools.chain(lines, contexts):
         first = _LOWER_WORD.match(text, match.end())
         if first is None or first.group().split("-")[0] not in FIRST_NAMES:
             continue

@@ -6,7 +6,8 @@ import itertools
 import re
 from collections.abc import Iterator
 
-from workbench.privacy.patterns import _iter_spans, _matched
+from workbench.privacy import keywords
+from workbench.privacy.patterns import _matched, word_starts
 
 # Art. 9 health data: a medical term in a sentence that is about a person (a pronoun, a salutation,
 # a family word). General statements ("Beratung für Menschen mit Demenz") stay clean.
@@ -19,8 +20,11 @@ HEALTH_STEMS = (
 ).split()
 _HEALTH_TAIL = re.compile(r"[\wäöüß]*(?:-[\wäöüß]+)*(?:[ \t]+(?:mellitus|vom[ \t]+[\wäöüß-]+|Typ[ \t]+\d))?")
 _HEALTH_FACT = re.compile(
-    r"\b(?:GdB[ \t]*(?:von[ \t]*)?\d{2,3}|Pflegegrad[ \t]*[1-5]|Grad der Behinderung[ \t]*(?:von[ \t]*)?\d{2,3})"
+    r"GdB[ \t]*(?:von[ \t]*)?\d{2,3}|Pflegegrad[ \t]*[1-5]|Grad der Behinderung[ \t]*(?:von[ \t]*)?\d{2,3}"
 )
+_STEMS = keywords.register("health_stem", HEALTH_STEMS)
+_FACTS = keywords.register("health_fact", ["GdB", "Pflegegrad", "Grad der Behinderung"])
+_ACRONYMS = keywords.register("health_acronym", ["hiv", "aids"])
 _HEALTH_PERSON = re.compile(
     r"\b(?:[Ii]ch|mir|mich|[Mm]ein\w*|[Ee]r|ihm|ihn|[Ss]ein\w*|bei ihr|[Ii]hre[mnrs]?|[Hh]err\w*|[Ff]rau|[Ss]ohn|[Tt]ochter|"
     r"[Kk]ind|[Mm]utter|[Vv]ater|[Ee]hemann|[Ee]hefrau|[Ss]chwester|[Bb]ruder|[Dd]iagnose|[Bb]efund|festgestellt|"
@@ -30,31 +34,32 @@ _SENTENCE_END = re.compile(r"[.!?;]\s|\n\s*\n")
 
 
 def _health_terms(text: str) -> Iterator[tuple[int, int]]:
-    """Medical terms as whole (compound) words; str.find per stem is far faster than one big regex."""
-    lower = text.lower()
-    if len(lower) != len(text):  # a few characters change length when lower-cased: stay exact
-        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    for stem in HEALTH_STEMS:
-        position = lower.find(stem)
-        while position != -1:
-            start = position
-            while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
-                start -= 1  # the whole compound: "Niereninsuffizienz"
-            end = _matched(_HEALTH_TAIL.match(text, position + len(stem))).end()
-            yield start, end
-            position = lower.find(stem, end)
+    """Medical terms as whole (compound) words: "Niereninsuffizienz", "Diabetes mellitus Typ 2"."""
+    covered = -1
+    for position in keywords.starts(text, _STEMS):
+        if position < covered:
+            continue  # a second stem inside a compound already found ("Demenzerkrankung")
+        start = position
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "-"):
+            start -= 1  # the whole compound
+        covered = _matched(_HEALTH_TAIL.match(text, position)).end()
+        yield start, covered
 
 
 _HEALTH_ACRONYMS = re.compile(r"(?:HIV|AIDS|hiv)(?:-[\wäöüß]+)*(?![\w])")
 
 
 def _find_health(text: str) -> Iterator[tuple[int, int]]:
-    yield from _iter_spans(_HEALTH_FACT, text)
+    for position in keywords.starts(text, _FACTS):
+        fact = _HEALTH_FACT.match(text, position)
+        if fact and word_starts(text, position):
+            yield fact.span()
     checked: dict[int, bool] = {}
     acronyms = (
-        span
-        for span in _iter_spans(_HEALTH_ACRONYMS, text)
-        if not span[0] or not (text[span[0] - 1].isalnum() or text[span[0] - 1] in "-_")
+        match.span()
+        for position in keywords.starts(text, _ACRONYMS)
+        if not position or not (text[position - 1].isalnum() or text[position - 1] in "-_")
+        if (match := _HEALTH_ACRONYMS.match(text, position))
     )
     terms = itertools.chain(_health_terms(text), acronyms)
     for term_start, term_end in terms:

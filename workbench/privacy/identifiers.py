@@ -7,15 +7,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 import phonenumbers
 from stdnum import iban as stdnum_iban
 from stdnum.de import idnr as stdnum_idnr
 from stdnum.de import vat as stdnum_vat
 
+from workbench.privacy import keywords
 from workbench.privacy.data import DISTRICT_CODES
 from workbench.privacy.normalize import UPPER
-from workbench.privacy.patterns import DATE, _compact, _iter_spans, _strip
+from workbench.privacy.patterns import DATE, _compact, _iter_spans, _strip, number_clusters, word_starts
 
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -25,25 +27,30 @@ _ID_SEP = r"(?:[ \t]*\n[ \t]*|[ \t]{1,3}|[ \t]?[./-][ \t]?)"
 # Any grouping ("DE89 3704 …", "DE 52 28981396 8837915254"); trimmed back until the check digits fit.
 # Lower-case ("de89 3704 …") only with a numeric body, as German IBANs have: "am 12.05.2024 um" is none.
 _IBAN = re.compile(
-    rf"(?<![A-Za-z0-9])[A-Z]{{2}}(?={_ID_SEP}?\d){_ID_SEP}?\d{{2}}(?:{_ID_SEP}?[A-Z0-9]){{11,30}}(?![A-Za-z0-9])"
+    rf"[A-Z](?<![A-Za-z0-9].)[A-Z](?={_ID_SEP}?\d){_ID_SEP}?\d{{2}}(?:{_ID_SEP}?[A-Z0-9]){{11,30}}(?![A-Za-z0-9])"
 )
 _IBAN_LOWER = re.compile(
     rf"(?<![A-Za-z0-9])[a-z]{{2}}{_ID_SEP}?\d{{2}}(?:{_ID_SEP}?\d){{11,30}}(?![A-Za-z0-9])"
 )
-# Where a lower-case IBAN may start: two digits after two lower-case letters (scanning digits is fast).
-_IBAN_LOWER_HINT = re.compile(r"\d\d(?:(?<=[a-z]{2}\d\d)|(?<=[a-z]{2}[ \t\n./-]\d\d))")
+# Every numeric identifier (Steuer-ID, RV-Nummer, USt-IdNr., IBAN, phone number) holds six digits or
+# more with at most a few separators between them, so their exact patterns only run in a window
+# around such a cluster of digits instead of over the whole text.
+_MIN_DIGITS = 6
+_MAX_GAP = 12  # blanks, "-", ".", "/", a line break and its indentation between two digit groups
+_BEFORE_RUN = 24  # room for "DE89 ", "GB29 NWBK ", "+49 (0) " before the run
+_AFTER_RUN = 12  # room for " J 003" of an RV-Nummer, and for the lookaheads after a number
 _VAT = re.compile(rf"(?<![A-Za-z0-9])[Dd][Ee]{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}(?!\d)")
 _TAX_ID = re.compile(r"(?<![\d/.,-])\d{2}(?:(?:[ \t/.-]|[ \t]*\n[ \t]*)?\d{3}){3}(?![\d/.,-]?\d)")
 _RVNR = re.compile(
     rf"(?<![\w])\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?[A-Za-z]{_ID_SEP}?\d{{2}}{_ID_SEP}?\d(?![\w])"
 )
 _ID_CUT = re.compile(r"[ \t\n./-]")
-_ID_CARD = re.compile(r"(?<![\w])[CFGHJKLMNPRTVWXYZ0-9]{9}\d?(?![\w])")
+_ID_CARD = re.compile(r"[CFGHJKLMNPRTVWXYZ0-9](?<![\w].)[CFGHJKLMNPRTVWXYZ0-9]{8}\d?(?![\w])")
 _ID_CONTEXT = re.compile(
     r"(?i)(ausweis|pass\b|passnummer|reisepass|dokumentennummer|dokumenten-nr|seriennummer|perso\b)"
 )
 _PLATE = re.compile(
-    rf"(?<![\w-])(?P<district>[{UPPER}]{{1,3}})(?P<sep>[ \t]?-[ \t]?|[ \t])(?P<letters>[A-Z]{{1,2}})[ \t-]?(?P<digits>[1-9]\d{{0,3}})(?P<suffix>[EH])?(?![\w])"
+    rf"(?P<district>[{UPPER}](?<![\w-].)[{UPPER}]{{0,2}})(?P<sep>[ \t]?-[ \t]?|[ \t])(?P<letters>[A-Z]{{1,2}})[ \t-]?(?P<digits>[1-9]\d{{0,3}})(?P<suffix>[EH])?(?![\w])"
 )
 _PHONE = re.compile(
     r"(?<![\w+/.,-])(?:(?:\+|00)\d{2}[ \t]?(?:\(0\)[ \t]?)?\d[\d \t/()-]{4,18}\d|\(0\d{2,5}\)[ \t]?\d[\d \t/-]{2,14}\d|0\d{2,5}[ \t]?[/-]?[ \t]?\d[\d \t/-]{2,14}\d)(?![\w])"
@@ -54,14 +61,27 @@ _PHONE_GAP = re.compile(r"[ \t/-]+")
 _PHONE_BLOCKERS = re.compile(
     r"(?i)(drucksache|drs\.|vorlage|nr\.|nummer|rechnung|az\.|aktenzeichen|zeichen|kassenzeichen|konto|ticket|version|release|steuer|iban|\bplz\b)[^\n]{0,12}$"
 )
-_BIRTH = re.compile(
-    rf"(?=[GgT*])(?:(?:\b[Gg]eb\.|\b[Gg]eboren|\bGEBOREN|\bGeburtsdatum|\bGEBURTSDATUM|\bGeb\.-[Dd]atum|\bGeburtstag|\b[Gg]eb\.\s*am|\bTag der Geburt)(?:[ \t]*(?:am|:|/-ort:|-?ort:|,))*[ \t]*\*?[ \t]*(?P<d1>{DATE})|(?<![\w*])\*[ \t]?(?P<d2>{DATE}))"
+_BIRTH_LABELS = (
+    r"Geb\.|geb\.|Geboren|geboren|GEBOREN|Geburtsdatum|GEBURTSDATUM|Geb\.-[Dd]atum|Geburtstag|Geb\.\s*am|geb\.\s*am|"
+    r"Tag der Geburt"
 )
+_BIRTH_WORDS = keywords.register("birth", keywords.literal_prefixes(_BIRTH_LABELS))
+_BIRTH = re.compile(
+    rf"(?:{_BIRTH_LABELS})"
+    rf"(?:[ \t]*(?:am|:|/-ort:|-?ort:|,))*[ \t]*\*?[ \t]*(?P<date>{DATE})"
+)
+_BIRTH_STAR = re.compile(rf"\*(?<![\w*].)[ \t]?(?P<date>{DATE})")
+# The word boundary before a label is checked in Python (see `patterns.both_cases`).
+_CASE_LABELS = (
+    r"Az\b\.?|AZ\b|Aktenzeichen|Gz\b\.?|Geschäftszeichen|GeschZ\.?|Unsere? Zeichen|unsere? Zeichen|Unser Az\.?|unser Az\.?|"
+    r"Ihre? Zeichen|ihre? Zeichen|Kassenzeichen|Vorgangsnummer|Vorgangs-Nr\.?|Buchungszeichen|Akten-?Nr\.?|"
+    r"Fallnummer|Antragsnummer|Bescheid-Nr\.?|BG-Nummer|Geschäftsnummer|Vorgangs-?[Zz]eichen|"
+    r"Dem Zeichen|dem Zeichen|Zeichen(?=[ \t]*:|[ \t]+[A-Z0-9]{1,6}(?:[ \t]\d+)?[-/.])|Vorgang|Registernummer|Register-Nr\.?|Akte\b"
+)
+_CASE_WORDS = keywords.register("case_label", keywords.literal_prefixes(_CASE_LABELS))
+_AKTE_WORDS = keywords.register("akte", ["akte"])
 _CASE_LABEL = re.compile(
-    r"(?=[AGUuIiKVBFRDdZ])(?:\bAz\b\.?|\bAZ\b|\bAktenzeichen|\bGz\b\.?|\bGeschäftszeichen|\bGeschZ\.?|\b[Uu]nser(?:e)? Zeichen|\b[Uu]nser Az\.?|"
-    r"\b[Ii]hr(?:e)? Zeichen|\bKassenzeichen|\bVorgangsnummer|\bVorgangs-Nr\.?|\bBuchungszeichen|\bAkten-?Nr\.?|"
-    r"\bFallnummer|\bAntragsnummer|\bBescheid-Nr\.?|\bBG-Nummer|\bGeschäftsnummer|\bVorgangs-?[Zz]eichen|"
-    r"\b[Dd]em Zeichen|\bZeichen(?=[ \t]*:|[ \t]+[A-Z0-9]{1,6}(?:[ \t]\d+)?[-/.])|\bVorgang|\bRegisternummer|\bRegister-Nr\.?|\bAkte\b)"
+    rf"(?:{_CASE_LABELS})"
     r"(?:[ \t]+laut[ \t]+[\wäöüß]+)?[ \t]*(?:\([^)\n]{0,20}\))?[ \t]*[:.]?[ \t]*(?:Nr\.?[ \t]*)?"
 )
 _AKTE_LABEL = re.compile(r"akte\b[ \t]*(?:\([^)\n]{0,20}\))?[ \t]*[:.]?[ \t]*(?:Nr\.?[ \t]*)?")
@@ -70,18 +90,50 @@ _CASE_TOKEN = re.compile(r"[A-Za-zÄÖÜäöü0-9][A-Za-zÄÖÜäöü0-9./\-_]*"
 # --- identifier detectors -------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4)
+def _digit_windows(text: str) -> tuple[tuple[int, int], ...]:
+    """Disjoint windows around the clusters of six or more digits in `text`."""
+    windows: list[tuple[int, int]] = []
+    for cluster_start, cluster_end in number_clusters(text, min_digits=_MIN_DIGITS, max_gap=_MAX_GAP):
+        start, end = max(0, cluster_start - _BEFORE_RUN), min(len(text), cluster_end + _AFTER_RUN)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return tuple(windows)
+
+
+def _near_digit_runs(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
+    """The matches of `pattern` in the windows around digit runs (lookbehinds still see the text before)."""
+    for start, end in _digit_windows(text):
+        for match in pattern.finditer(text, start, end):
+            yield match.span()
+
+
+_LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
+
+
 def _find_emails(text: str) -> Iterator[tuple[int, int]]:
-    yield from _iter_spans(_EMAIL, text)
+    """From each "@": the local part read backwards, the address matched forwards from its start."""
+    position = text.find("@")
+    while position != -1:
+        start = position
+        while start > max(0, position - 64) and text[start - 1] in _LOCAL_PART:
+            start -= 1
+        while start < position and not text[start].isalnum():
+            start += 1  # the local part starts with a letter or digit
+        match = _EMAIL.match(text, start) if start < position else None
+        if match:
+            yield match.span()
+        else:  # "max @ example . de", "max@example(dot)de"
+            yield from _obfuscated_around(text, position)
+        position = text.find("@", match.end() if match else position + 1)
     yield from find_obfuscated_emails(text)
 
 
 def _iban_candidates(text: str) -> Iterator[tuple[int, int]]:
-    yield from _iter_spans(_IBAN, text)
-    for hint in _IBAN_LOWER_HINT.finditer(text):
-        start = hint.start() - (3 if text[hint.start() - 1] in " \t\n./-" else 2)
-        match = _IBAN_LOWER.match(text, start)
-        if match:
-            yield match.span()
+    yield from _near_digit_runs(_IBAN, text)
+    yield from _near_digit_runs(_IBAN_LOWER, text)
 
 
 def _find_iban(text: str) -> Iterator[tuple[int, int]]:
@@ -98,13 +150,13 @@ def _find_iban(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _find_vat(text: str) -> Iterator[tuple[int, int]]:
-    for start, end in _iter_spans(_VAT, text):
+    for start, end in _near_digit_runs(_VAT, text):
         if stdnum_vat.is_valid(_compact(text[start:end])):
             yield start, end
 
 
 def _find_tax_id(text: str) -> Iterator[tuple[int, int]]:
-    for start, end in _iter_spans(_TAX_ID, text):
+    for start, end in _near_digit_runs(_TAX_ID, text):
         digits = _compact(text[start:end])
         if len(digits) == 11 and stdnum_idnr.is_valid(digits):
             yield start, end
@@ -121,7 +173,7 @@ def rv_check_digit(number: str) -> int | None:
 
 
 def _find_rvnr(text: str) -> Iterator[tuple[int, int]]:
-    for start, end in _iter_spans(_RVNR, text):
+    for start, end in _near_digit_runs(_RVNR, text):
         value = _compact(text[start:end])
         day, month = int(value[2:4]), int(value[4:6])
         if not (1 <= day <= 31 or 51 <= day <= 81) or not 1 <= month <= 12:
@@ -168,8 +220,12 @@ def _find_plates(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _find_phones(text: str) -> Iterator[tuple[int, int]]:
-    position = 0
-    while (match := _PHONE.search(text, position)) is not None:
+    for window_start, window_end in _digit_windows(text):
+        yield from _phones_in(text, window_start, window_end)
+
+
+def _phones_in(text: str, position: int, window_end: int) -> Iterator[tuple[int, int]]:
+    while (match := _PHONE.search(text, position, window_end)) is not None:
         start, end = match.span()
         if _is_phone(text, match.group(), start):
             yield start, end
@@ -202,17 +258,28 @@ def _is_phone(text: str, candidate: str, start: int) -> bool:
 
 
 def _find_birth_dates(text: str) -> Iterator[tuple[int, int]]:
-    for match in _BIRTH.finditer(text):
-        group = "d1" if match.group("d1") else "d2"
-        yield match.span(group)
+    for position in keywords.starts(text, _BIRTH_WORDS):
+        match = _BIRTH.match(text, position)
+        if match and word_starts(text, position):
+            yield match.span("date")
+    for match in _BIRTH_STAR.finditer(text):
+        yield match.span("date")
 
 
 def _case_labels(text: str) -> Iterator[int]:
     """End positions of file-reference labels ("Az.", "Unser Zeichen:", "Wohngeldakte")."""
-    for label in _CASE_LABEL.finditer(text):
-        yield label.end()
-    for label in _AKTE_LABEL.finditer(text):
-        if label.start() > 0 and text[label.start() - 1].isalpha() and text[label.start() - 1].islower():
+    for position in keywords.starts(text, _CASE_WORDS):
+        label = _CASE_LABEL.match(text, position)
+        if label and word_starts(text, position):
+            yield label.end()
+    for position in keywords.starts(text, _AKTE_WORDS):
+        label = _AKTE_LABEL.match(text, position)
+        if (
+            label
+            and label.start() > 0
+            and text[label.start() - 1].isalpha()
+            and text[label.start() - 1].islower()
+        ):
             yield label.end()
 
 
@@ -265,24 +332,18 @@ _AT_HINT = re.compile(r"(?i)[ \t]@|@[ \t]|[\[(][ \t]*(?:at|ät)[ \t]*[\])]|[ \t]
 _AT_WORDS = (" at ", " AT ", "\tat", "(at", "[at", "(AT", "[AT", "(ät", "[ät", "( at", "[ at", "( AT", "[ AT")
 
 
-def _at_positions(text: str) -> Iterator[int]:
-    position = text.find("@")
-    while position != -1:
-        yield position
-        position = text.find("@", position + 1)
-    if any(word in text for word in _AT_WORDS):
-        for hint in _AT_HINT.finditer(text):
-            yield hint.start()
+def _obfuscated_around(text: str, hint: int) -> Iterator[tuple[int, int]]:
+    """Obfuscated addresses near an "@" or an "at" (the full pattern is slow: only in a window)."""
+    for match in _OBFUSCATED_EMAIL.finditer(text, max(0, hint - 64), hint + 128):
+        yield match.span()
 
 
 def find_obfuscated_emails(text: str) -> Iterator[tuple[int, int]]:
-    """E-mail addresses with "[at]", "(dot)", " at " or blanks around "@" and "."."""
-    seen: set[tuple[int, int]] = set()
-    for hint in _at_positions(text):  # only around an "@" or an "at": the full pattern is slow
-        for match in _OBFUSCATED_EMAIL.finditer(text, max(0, hint - 64), hint + 128):
-            if match.span() not in seen:
-                seen.add(match.span())
-                yield match.span()
+    """E-mail addresses written with "[at]", "(at)" or " at " instead of "@" ("@" itself: `_find_emails`)."""
+    if any(word in text for word in _AT_WORDS):
+        for hint in _AT_HINT.finditer(text):
+            if text[hint.start() : hint.end()].strip(" \t") != "@":
+                yield from _obfuscated_around(text, hint.start())
 
 
 # Informal lower-case writing: "ms-kw 4711" (hyphen and a known district code required).

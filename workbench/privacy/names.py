@@ -2,29 +2,38 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
+from workbench.privacy import keywords
 from workbench.privacy.addresses import _find_addresses
 from workbench.privacy.casing import _LOWER_NON_NAMES, find_lowercase_names, find_plain_case_names
 from workbench.privacy.data import (
     FIRST_NAMES,
     NAME_PARTICLES,
     NOT_NAME_WORDS,
-    ORGANISATION_ENDINGS,
-    ORGANISATION_WORDS,
     ROLE_WORDS,
 )
 from workbench.privacy.normalize import LOWER, UPPER
-from workbench.privacy.patterns import CAPS_WORD, NAME_WORD, _matched
+from workbench.privacy.organisations import (
+    _COMPANY_AFTER,
+    _is_organisation_word,
+    _is_stop_word,
+)
+from workbench.privacy.patterns import CAPS_WORD, NAME_WORD, _matched, both_cases, line_start, word_starts
 
-_SALUTATION = re.compile(r"\b(?:Herrn?|Frau|Hr\.|Fr\.|Familie|Eheleute)(?=[ \t]+)")
+# Each context rule runs where one of its keywords starts (see `keywords`); the word or line
+# boundary before it is checked in Python.
+_SALUTATIONS = r"Herrn?|Frau|Hr\.|Fr\.|Familie|Eheleute"
+SALUTATION_WORDS = keywords.register("salutation", keywords.literal_prefixes(_SALUTATIONS))
+_SALUTATION = re.compile(rf"(?:{_SALUTATIONS})(?=[ \t])")
+_SALUTATION_LINE = re.compile(r"(?:Herrn?|Frau|Familie|Eheleute)[ \t]*\n")
 _TITLES = re.compile(
     r"[ \t]+(?:(?:Dr|Prof|Dipl|Mag|med|jur|rer|nat|phil|h\.c|Ing|Dipl\.-Ing|Dipl\.-Kfm)\.[ \t]*)+"
 )
-_NAME_TOKEN = re.compile(rf"{NAME_WORD}|{CAPS_WORD}|[{UPPER}]\.(?=[ \t]*[{UPPER}])")
-_FIELD_LABEL = re.compile(
-    r"(?m)(?:^|(?<=[\s(;,|]))(?=[A-ZÄÖÜgiI])(?:(?:Antragsteller(?:in)?|Antragstellende|Name|Vornamen?|Nachname|Familienname|Geburtsname|"
+_FIELD_LABELS = (
+    r"Antragsteller(?:in)?|Antragstellende|Name|Vornamen?|Nachname|Familienname|Geburtsname|"
     r"Rufname|Ehename|Künftiger Ehename|Vor-\s?und\s?Zuname|Vorname,\s?Name|Name,\s?Vorname|Ansprechpartner(?:in)?|"
     r"Ansprechperson|Sachbearbeiter(?:in)?|Sachbearbeitung|Bearbeiter(?:in)?|Bearbeitet|Erfasst|Aufgestellt|Kontaktperson|"
     r"Absender(?:in)?|Empfänger(?:in)?|Verfasser(?:in)?|Melder(?:in)?|Beschwerdeführer(?:in)?|Hinweisgeber(?:in)?|Kind|"
@@ -32,19 +41,38 @@ _FIELD_LABEL = re.compile(
     r"Fahrzeughalter(?:in)?|Protokoll(?:führung|führer|führerin)?|Schriftführ(?:ung|er|erin)|Zeuge|Zeugin|Schüler(?:in)?|"
     r"Betreuer(?:in)?|Sorgeberechtigte[r]?|Erziehungsberechtigte[r]?|Vater|Mutter|Bewerber(?:in)?|"
     r"Leistungsberechtigte[r]?|Patient(?:in)?|Verstorbene[r]?|Verstorbene Person|Angaben zur Person|Bauherr(?:in)?|"
-    r"Unterzeichner(?:in)?|Unterschrift|Standesbeamt(?:in|er)|Vollziehungsbeamt(?:in|er)|Für die Richtigkeit|Leitung)"
-    r"[ \t]*(?:\([^)\n]{0,15}\))?[ \t]*:|gez\.|i\.\s?A\.|i\.\s?V\.|Im Auftrag|In Vertretung)[ \t]*(?:\n[ \t]*)?"
+    r"Unterzeichner(?:in)?|Unterschrift|Standesbeamt(?:in|er)|Vollziehungsbeamt(?:in|er)|Für die Richtigkeit|Leitung"
+)
+_FIELD_LABEL = re.compile(rf"(?:{_FIELD_LABELS})[ \t]*(?:\([^)\n]{{0,15}}\))?[ \t]*:[ \t]*(?:\n[ \t]*)?")
+_SIGNATURES = r"gez\.|i\.\s?A\.|i\.\s?V\.|Im Auftrag|In Vertretung"
+_SIGNED = re.compile(rf"(?:{_SIGNATURES})[ \t]*(?:\n[ \t]*)?")
+_LABELS = keywords.register("field_label", keywords.literal_prefixes(_FIELD_LABELS + "|" + _SIGNATURES))
+_CLOSINGS = (
+    both_cases(
+        "Mit freundlichen [Gg]rüßen",
+        "Mit freundlichem [Gg]ruß",
+        "Freundliche [Gg]rüße",
+        "Viele [Gg]rüße",
+        "Beste [Gg]rüße",
+        "Liebe [Gg]rüße",
+        "Herzliche [Gg]rüße",
+        "Schöne [Gg]rüße",
+        "Hochachtungsvoll",
+        "Gruß",
+    )
+    + "|MfG|MFG"
 )
 _CLOSING = re.compile(
-    r"(?=[MmFfVvBbLlHhSsGg])(?:[Mm]it freundlichen [Gg]rüßen|[Mm]it freundlichem [Gg]ruß|(?:[Ff]reundliche|[Vv]iele|[Bb]este|[Ll]iebe|"
-    r"[Hh]erzliche|[Ss]chöne) [Gg]rüße|MfG|mfg|MFG|[Hh]ochachtungsvoll|\b[Gg]ruß)[ \t]*[,.!]?[ \t]*(?:\n[ \t]*)*"
-    r"(?:(?:i\.\s?A\.|i\.\s?V\.|gez\.|Im Auftrag|In Vertretung)[ \t]*(?:\n[ \t]*)*)?"
+    rf"(?:{_CLOSINGS})[ \t]*[,.!]?[ \t]*(?:\n[ \t]*)*(?:(?:{_SIGNATURES})[ \t]*(?:\n[ \t]*)*)?"
 )
-_LIST_LABEL = re.compile(
-    r"(?m)^[ \t]*(?:[\wäöüß]+[ \t]+){0,2}(?:Mitglieder|Verwaltung|Schriftführung|Anwesend(?:e)?|Teilnehmende|Teilnehmer(?:innen|\*innen|:innen)?|Entschuldigt|Abwesend|Gäste|"
-    r"Verteiler|Moderation|Sitzungsleitung|Leitung|Vorsitz|Referent(?:in|innen)?|Referierende|Es fehlten|Ferner anwesend)"
-    r"[ \t]*(?:\([^)\n]{0,60}\))?[ \t]*:[ \t]*"
+_CLOSING_WORDS = keywords.register("closing", keywords.literal_prefixes(_CLOSINGS))
+_LIST_LABELS = (
+    r"Mitglieder|Verwaltung|Schriftführung|Anwesend(?:e)?|Teilnehmende|Teilnehmer(?:innen|\*innen|:innen)?|Entschuldigt|Abwesend|Gäste|"
+    r"Verteiler|Moderation|Sitzungsleitung|Leitung|Vorsitz|Referent(?:in|innen)?|Referierende|Es fehlten|Ferner anwesend"
 )
+_LIST_LABEL = re.compile(rf"(?:{_LIST_LABELS})[ \t]*(?:\([^)\n]{{0,60}}\))?[ \t]*:[ \t]*")
+_LIST_WORDS = keywords.register("list_label", keywords.literal_prefixes(_LIST_LABELS))
+_LIST_LABEL_PREFIX = re.compile(r"[ \t]*(?:[\wäöüß]+[ \t]+){0,2}")
 
 
 # --- names -----------------------------------------------------------------------------------------
@@ -56,59 +84,40 @@ _LEADING_PARTICLES = re.compile(rf"(?:(?:{_PARTICLES})[ \t]+)+(?=[{UPPER}])")
 _NAME_TOKEN = re.compile(rf"{NAME_WORD}|{CAPS_WORD}|{_INITIAL}")
 _NEXT_NAME_TOKEN = re.compile(rf"[ \t]+((?:(?:{_PARTICLES})[ \t]+)*)({NAME_WORD}|{CAPS_WORD}|{_INITIAL})")
 _COMMA_NAME = re.compile(rf",[ \t]*((?:{NAME_WORD}|{CAPS_WORD})(?:[ \t]+{NAME_WORD})?)(?![\wäöüß.])")
-# Legal forms of companies and associations: "GmbH", "eG", "e.V.", "& Co. KG", "Stiftung", "& Partner".
-# Not "e.K.": the eingetragene Kaufmann is a natural person, "Jana Lange e.K." names her.
-_LEGAL_FORM = (
-    r"(?:(?:g?GmbH|AG|KG|KGaA|OHG|UG|eG|GbR|SE|mbH|PartG(?:mbB)?|Partnerschaft|Stiftung)(?![\wäöüß])"
-    r"|e\.[ \t]?V\.|[&+][ \t]?(?:Co\b|Partner|Söhne|Sohn|Kollegen))"
+_POSSESSIVES = both_cases(
+    "Mein",
+    "Meine",
+    "Meinem",
+    "Meiner",
+    "Unser",
+    "Unsere",
+    "Unserem",
+    "Unserer",
+    "Sein",
+    "Seine",
+    "Ihr",
+    "Ihre",
 )
-_COMPANY_AFTER = re.compile(rf"[ \t]+(?:[{UPPER}][\wäöüß\-]*[ \t]+){{0,3}}{_LEGAL_FORM}")
-_HAS_LEGAL_FORM = re.compile(rf"(?:^|[ \t]){_LEGAL_FORM}")
-_NOUN_ENDINGS = re.compile(
-    r"(?i)-(?:institut|instituts|schule|stiftung|preis|preises|haus|hauses|platz|straße|weg|allee|gymnasium|klinik|"
-    r"klinikum|zentrum|museum|halle|bad|park|brücke|bibliothek|kaserne|ring|saal|kirche|gemeinde|verein|forum)$"
-)
+_KINSHIP_WORDS = keywords.register("kinship", keywords.literal_prefixes(_POSSESSIVES))
 _KINSHIP = re.compile(
-    r"\b(?:[Mm]ein|[Mm]eine|[Mm]einem|[Mm]einer|[Uu]nser|[Uu]nsere|[Uu]nserem|[Uu]nserer|[Ss]ein|[Ss]eine|[Ii]hr|[Ii]hre)[ \t]+"
+    rf"(?:{_POSSESSIVES})[ \t]+"
     r"(?:[Mm]ann|[Ff]rau|[Ss]ohn|[Tt]ochter|[Bb]ruder|[Ss]chwester|[Vv]ater|[Mm]utter|[Ee]hemann|[Ee]hefrau|[Pp]artner|"
     r"[Pp]artnerin|[Nn]achbar|[Nn]achbarin|[Ee]nkel|[Ee]nkelin|[Kk]ind)[ \t]+"
 )
-_NAME_LINE = re.compile(
-    rf"(?m)^[ \t]*((?:{NAME_WORD}|{_INITIAL})(?:[ \t]+(?:(?:{_PARTICLES})[ \t]+)*(?:{NAME_WORD}|{CAPS_WORD})){{1,3}})[ \t]*\n"
+# A line holding only a name: found from the line break before it (the text's first line apart).
+_NAME_LINE_BODY = rf"[ \t]*((?:{NAME_WORD}|{_INITIAL})(?:[ \t]+(?:(?:{_PARTICLES})[ \t]+)*(?:{NAME_WORD}|{CAPS_WORD})){{1,3}})[ \t]*(?=\n)"
+_NAME_LINE = re.compile(rf"\n{_NAME_LINE_BODY}")
+_FIRST_NAME_LINE = re.compile(_NAME_LINE_BODY)
+# A capitalised word before another one or a name particle: the candidates for a known first name.
+_WORD_BEFORE_NAME = re.compile(
+    rf"([{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)*)(?![\w])[ \t]+(?=[{UPPER}]|(?:{_PARTICLES})[ \t])"
 )
+_BIRTH_NAME = re.compile(rf"geb\.[ \t]+(?=[{UPPER}])")
+_BIRTH_NAME_WORDS = keywords.register("birth_name", ["geb."])
+FIRST_NAME_WORDS = keywords.register("first_name", FIRST_NAMES)
 _CONTACT_LINE = re.compile(
     r"[ \t]*(?:Tel\.?|Telefon|Handy|Mobil|E-Mail|Mail|Fax)[ \t]*:?[ \t]*[+\d(]|[ \t]*(?:\+49|0\d)"
 )
-
-
-# Street words that end a name ("Jürgen Krause Lindenstraße"); "-kamp", "-ring", "-winkel" are also
-# common surnames (Haverkamp), so only the unambiguous ones count.
-_STREET_IN_NAME = re.compile(r"(?i)(?:straße|strasse|str\.|allee|gasse|platz|chaussee|promenade|weg)$")
-
-
-def _is_organisation_word(value: str) -> bool:
-    """A word that names an organisation or a trade: "Stadtmarketing", "Sparkasse", "Elektroanlagen"."""
-    low = value.lower().rstrip(".")
-    return low in ORGANISATION_WORDS or low.endswith(ORGANISATION_ENDINGS)
-
-
-def _is_stop_word(value: str) -> bool:
-    low = value.lower().rstrip(".")
-    return (
-        low in NOT_NAME_WORDS
-        or low in ROLE_WORDS
-        or _is_organisation_word(value)
-        or bool(_STREET_IN_NAME.search(value))
-        or bool(_NOUN_ENDINGS.search(value))
-    )
-
-
-def _is_organisation(value: str) -> bool:
-    """A whole table cell or line that names an organisation: "Sparkasse Musterland", "Wohnungsbau eG"."""
-    words = value.split(maxsplit=2)
-    return bool(words) and (
-        any(_is_organisation_word(word) for word in words[:2]) or bool(_HAS_LEGAL_FORM.search(value))
-    )
 
 
 def _read_name(
@@ -200,50 +209,75 @@ def _name_at(
     )
 
 
+def _matches(pattern: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """The matches of `pattern` that begin at one of `starts`."""
+    for start in starts:
+        match = pattern.match(text, start)
+        if match:
+            yield match
+
+
 def _find_names(text: str) -> Iterator[tuple[int, int]]:
     # 1. salutation and titles: "Frau Dr. Claudia Vogel", "Herrn Nowak", "Herrn\nJürgen Krause"
-    for match in _SALUTATION.finditer(text):
+    salutations = [s for s in keywords.starts(text, SALUTATION_WORDS) if word_starts(text, s)]
+    for match in _matches(_SALUTATION, text, salutations):
         position = _skip_roles(text, match.end())
         span = _name_at(text, position, allow_single=True, after_salutation=True)
         if span:
             yield match.start(), span[1]
-    for match in re.finditer(r"(?m)^[ \t]*(?:Herrn?|Frau|Familie|Eheleute)[ \t]*\n", text):
+    for match in _matches(_SALUTATION_LINE, text, salutations):
+        if text[line_start(text, match.start()) : match.start()].strip(" \t"):
+            continue  # the salutation alone on its line
         span = _name_at(text, match.end(), allow_single=True, after_salutation=True)
         if span:
             yield span
     # 2. field labels: "Antragsteller: Jürgen Krause", "Name: KRAUSE, Jürgen", "gez. Brüggemann"
-    for match in _FIELD_LABEL.finditer(text):
-        if _SALUTATION.match(text, _matched(_BLANKS.match(text, match.end())).end()):
-            continue  # handled above
-        span = _name_at(text, match.end(), allow_single=True, allow_comma=True)
-        if span:
-            yield span
+    labels = [
+        s for s in keywords.starts(text, _LABELS) if not s or text[s - 1].isspace() or text[s - 1] in "(;,|"
+    ]
+    for pattern in (_FIELD_LABEL, _SIGNED):
+        for match in _matches(pattern, text, labels):
+            if _SALUTATION.match(text, _matched(_BLANKS.match(text, match.end())).end()):
+                continue  # handled above
+            span = _name_at(text, match.end(), allow_single=True, allow_comma=True)
+            if span:
+                yield span
     # 3. signatures after a closing formula
-    for match in _CLOSING.finditer(text):
+    closings = [s for s in keywords.starts(text, _CLOSING_WORDS) if word_starts(text, s)]
+    for match in _matches(_CLOSING, text, closings):
         span = _name_at(text, match.end(), allow_single=True)
         if span and "\n" not in text[span[0] : span[1]]:
             yield span
     # 4. participant lists: "Anwesend: Frau Schneider (FB 32), Dr. Öztürk, Anna Becker"
-    for match in _LIST_LABEL.finditer(text):
-        yield from _list_items(text, match.end())
+    for match in _matches(_LIST_LABEL, text, keywords.starts(text, _LIST_WORDS)):
+        before = text[line_start(text, match.start()) : match.start()]
+        if _LIST_LABEL_PREFIX.fullmatch(before):  # the label starts its line, after at most two words
+            yield from _list_items(text, match.end())
     # 5. a known first name followed by a capitalised word: "Anna Becker"
-    for match in re.finditer(rf"(?<![\w\-.])({NAME_WORD})[ \t]+(?=[{UPPER}]|(?:{_PARTICLES})[ \t])", text):
+    for match in _matches(_WORD_BEFORE_NAME, text, keywords.starts(text, FIRST_NAME_WORDS)):
+        start = match.start()
         if match.group(1).split("-")[0].lower() not in FIRST_NAMES:
             continue
-        span = _read_name(text, match.start(), allow_single=False)
+        if start and (text[start - 1].isalnum() or text[start - 1] in "_-."):
+            continue
+        span = _read_name(text, start, allow_single=False)
         if span and text[span[1] : span[1] + 1] != "-":
             yield span
     # 6. a name right before a birth date or birth name: "Weißenböck, Jürgen, geb. 27.05.1966", "Elira (*02.10.2016)"
     yield from _names_before_birth(text)
     # 7. a birth name: "geb. Tenhagen"
-    for match in re.finditer(rf"\bgeb\.[ \t]+(?=[{UPPER}])", text):
+    for match in _matches(_BIRTH_NAME, text, keywords.starts(text, _BIRTH_NAME_WORDS)):
+        if not word_starts(text, match.start()):
+            continue
         span = _read_name(text, match.end(), allow_single=True)
         if span:
             yield span
     # 8. a line holding only a name, above an address or phone line (letter heads, signatures)
-    for match in _NAME_LINE.finditer(text):
-        next_end = text.find("\n", match.end())
-        next_line = text[match.end() : next_end if next_end != -1 else len(text)]
+    first_line = _FIRST_NAME_LINE.match(text)
+    for match in itertools.chain([first_line] if first_line else [], _NAME_LINE.finditer(text)):
+        next_start = match.end() + 1
+        next_end = text.find("\n", next_start)
+        next_line = text[next_start : next_end if next_end != -1 else len(text)]
         address = next(_find_addresses(next_line), None)
         if not (_CONTACT_LINE.match(next_line) or (address and not next_line[: address[0]].strip())):
             continue
@@ -251,7 +285,8 @@ def _find_names(text: str) -> Iterator[tuple[int, int]]:
         if span:
             yield span
     # 9. kinship: "mein Mann Cem"
-    for match in _KINSHIP.finditer(text):
+    kinship = [s for s in keywords.starts(text, _KINSHIP_WORDS) if word_starts(text, s)]
+    for match in _matches(_KINSHIP, text, kinship):
         span = _read_name(text, match.end(), allow_single=True)
         if span:
             yield span

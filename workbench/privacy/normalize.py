@@ -77,9 +77,6 @@ LOOKALIKES = {
 }
 DASHES = frozenset("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
 
-# ASCII never changes (tab and line breaks stay: the detectors tell them apart).
-_SPECIAL = re.compile(r"[^\x00-\x7f]")
-
 
 @lru_cache(maxsize=4096)
 def normalize_char(char: str) -> str:
@@ -89,6 +86,8 @@ def normalize_char(char: str) -> str:
     if char in DASHES:
         return "-"
     category = unicodedata.category(char)
+    if category == "Nd":
+        return str(unicodedata.decimal(char))  # digits of other scripts ("٤٩", "４９") become ASCII
     if category == "Cf":
         return ""  # zero-width space and joiners, soft hyphen, BOM, bidi marks
     if category == "Zs":
@@ -97,6 +96,17 @@ def normalize_char(char: str) -> str:
     if len(value) == 1 and value in DASHES:
         return "-"
     return "".join(LOOKALIKES.get(c, c) for c in value)
+
+
+# Characters `normalize` has to look at: not ASCII (tab and line breaks stay, the detectors tell them
+# apart), and not one of the Latin letters and punctuation that stay as they are ("ä", "ß", "é", "„").
+# German text is full of umlauts; skipping them keeps the pass cheap.
+_KEPT = "".join(
+    char
+    for char in map(chr, [*range(0x80, 0x250), *range(0x2018, 0x2023), 0x20AC])
+    if normalize_char(char) == char
+)
+_SPECIAL = re.compile(f"[^\\x00-\\x7f{re.escape(_KEPT)}]")
 
 
 @dataclass(frozen=True)

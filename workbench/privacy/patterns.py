@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
+
+import numpy as np
 
 from workbench.privacy.normalize import LOWER, UPPER
 
@@ -43,3 +46,64 @@ def _strip(text: str, start: int, end: int, chars: str = " \t\n,;.") -> tuple[in
 
 def _compact(value: str) -> str:
     return re.sub(r"[\s/.-]", "", value)
+
+
+# --- fast search -------------------------------------------------------------------------------------
+# `re` skips ahead in C to the next possible start when a pattern begins with a literal, a character
+# class or a flat alternation of branches that each begin with a literal. A leading "\b", a
+# lookbehind, a lookahead, "^" in multi-line mode or a branch beginning with "[Mm]" makes it try the
+# whole pattern at every position of the text, several times slower. So the whole-text patterns
+# start with what they consume, and the boundary before it is checked in Python.
+
+
+def both_cases(*alternatives: str) -> str:
+    """A flat alternation of `alternatives`, each also with its first letter in the other case.
+
+    `both_cases("Mein", "Unser")` is "Mein|mein|Unser|unser"; the rest of each alternative may be
+    a regular expression of its own."""
+    branches: list[str] = []
+    for alternative in alternatives:
+        first = alternative[0]
+        branches.append(alternative)
+        if first.isalpha():
+            branches.append(first.swapcase() + alternative[1:])
+    return "|".join(branches)
+
+
+def word_starts(text: str, index: int) -> bool:
+    """True when `text[index]` is not preceded by a letter, digit or underscore (a "\\b" before a word)."""
+    return index == 0 or not (text[index - 1].isalnum() or text[index - 1] == "_")
+
+
+def line_start(text: str, index: int, limit: int = 200) -> int:
+    """Where the line holding `text[index]` starts, looking back at most `limit` characters."""
+    return text.rfind("\n", max(0, index - limit), index) + 1 or max(0, index - limit)
+
+
+# --- digit runs -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4)
+def digit_runs(text: str) -> tuple[list[int], list[int]]:
+    """Starts and ends of the runs of ASCII digits in `text` (`normalize` made every digit ASCII).
+
+    Numeric identifiers, house numbers and PLZ all start at such a run, so the detectors look at
+    these positions instead of trying a pattern at every character. numpy finds them in one pass."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    digits = (codes - np.uint32(48)) < 10  # one comparison: below "0" wraps around to a large number
+    edges = np.diff(digits.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()
+
+
+def number_clusters(text: str, *, min_digits: int, max_gap: int) -> list[tuple[int, int]]:
+    """Stretches of digit runs at most `max_gap` characters apart holding `min_digits` digits or more."""
+    starts, ends = digit_runs(text)
+    if not starts:
+        return []
+    start_array, end_array = np.array(starts), np.array(ends)
+    new_cluster = np.concatenate(([True], start_array[1:] - end_array[:-1] > max_gap))
+    first = np.flatnonzero(new_cluster)
+    last = np.concatenate((first[1:] - 1, [len(starts) - 1]))
+    counts = np.add.reduceat(end_array - start_array, first)
+    keep = counts >= min_digits
+    return list(zip(start_array[first[keep]].tolist(), end_array[last[keep]].tolist(), strict=True))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
-from workbench.privacy.names import _is_organisation
+from workbench.privacy.organisations import _is_organisation
 
 # --- tables ---------------------------------------------------------------------------------------
 
@@ -18,10 +19,27 @@ _BIRTH_HEADER = re.compile(r"(?i)^(?:geb\.?|geboren|geburtsdatum|geb\.-datum|geb
 
 
 _TABLE_HEADER_HINT = re.compile(
-    r"(?im)^[^\n]*?(?:^|[|;\t])[ \t]*(?:name|vornamen?|nachname|familienname|geburtsname|teilnehmer|teilnehmende|kind|"
+    r"(?i)(?:^|[|;\t])[ \t]*(?:name|vornamen?|nachname|familienname|geburtsname|teilnehmer|teilnehmende|kind|"
     r"antragsteller|empfänger|beschäftigte|mitarbeiter|person|halter|schüler|bewerber|erziehungsberechtigte|patient|"
-    r"mieter|eigentümer|geb\.?|geboren|geburtsdatum|geburtstag)[^\n]*$"
+    r"mieter|eigentümer|geb\.?|geboren|geburtsdatum|geburtstag)"
 )
+
+
+@lru_cache(maxsize=4)
+def _header_lines(text: str) -> tuple[tuple[int, str], ...]:
+    """Lines that may head a table (a separator and a header word), with the index where they end.
+
+    Only lines holding a separator are looked at; both the person and the birth-date columns use
+    the same lines, so they are found once per text."""
+    if "|" not in text and ";" not in text and "\t" not in text:
+        return ()
+    found = []
+    position = 0
+    for line in text.split("\n"):
+        if ("|" in line or ";" in line or "\t" in line) and _TABLE_HEADER_HINT.search(line):
+            found.append((position + len(line), line))
+        position += len(line) + 1
+    return tuple(found)
 
 
 def _find_table_cells(
@@ -31,15 +49,14 @@ def _find_table_cells(
 
     With `people`, cells naming an organisation ("Musterstädter Wohnungsbau eG") are left out.
     """
-    for hint in _TABLE_HEADER_HINT.finditer(text):
-        header = hint.group()
+    for header_end, header in _header_lines(text):
         separator = next((s for s in ("|", ";", "\t") if s in header), "")
         if not separator:
             continue
         columns = {i for i, cell in enumerate(header.split(separator)) if header_pattern.match(cell.strip())}
         if not columns:
             continue
-        position = hint.end() + 1
+        position = header_end + 1
         while position < len(text):
             line_end = text.find("\n", position)
             line_end = len(text) if line_end == -1 else line_end
