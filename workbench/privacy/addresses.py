@@ -6,8 +6,10 @@ import itertools
 import re
 from collections.abc import Iterable, Iterator
 
+import numpy as np
+
 from workbench.privacy.normalize import UPPER
-from workbench.privacy.patterns import HOUSE_NUMBER, PLZ_CITY, _matched, digit_runs
+from workbench.privacy.patterns import HOUSE_NUMBER, PLZ_CITY, _matched, digit_run_arrays, text_codes
 
 STREET_SUFFIXES = (
     "straße|strasse|str\\.|weg|allee|platz|ring|gasse|ufer|damm|chaussee|steig|pfad|stieg|kamp|"
@@ -78,14 +80,7 @@ _GLUED_TAIL = re.compile(rf"\d{{1,4}}[a-h]?(?:,[ \t]*|[ \t]*\n[ \t]*|[ \t]+){PLZ
 
 def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
     """Every address has a house number: the detector starts at the runs of digits, not at every word."""
-    blank_before: list[int] = []
-    glued: list[int] = []
-    for number in digit_runs(text)[0]:
-        before = text[number - 1] if number else ""
-        if before in " \t":
-            blank_before.append(number)
-        elif before.isalpha() or before == ".":
-            glued.append(number)
+    blank_before, glued = _house_numbers(text)
     yield from _find_streets(text, blank_before)
     for number in glued:  # "Lindenstr.12,48143 Münster": only with PLZ and city
         match = (
@@ -104,6 +99,27 @@ def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
         tail = _NUMBER_AND_CITY.match(text, number) if match else None
         if match and tail:
             yield match.start(), tail.end()
+
+
+_GLUED_BEFORE = np.array([ord(c) for c in "eßgrtzm."], dtype=np.uint32)
+
+
+def _house_numbers(text: str) -> tuple[list[int], list[int]]:
+    """Digit runs that may be house numbers: at most four digits, after a blank ("Markt 3") or glued
+    to a street word ("Lindenstr.12"); after a blank not the start of a date or amount ("12.05.")."""
+    starts, ends = digit_run_arrays(text)
+    if not len(starts):
+        return [], []
+    codes = text_codes(text)
+    last = len(codes) - 1
+    previous = codes[np.maximum(starts - 1, 0)]
+    candidate = (ends - starts <= 4) & (starts > 0)
+    following = codes[np.minimum(ends, last)]
+    after_that = codes[np.minimum(ends + 1, last)]
+    continues = (ends + 1 <= last) & np.isin(following, (44, 46, 58)) & ((after_that - np.uint32(48)) < 10)
+    blank = candidate & ((previous == 32) | (previous == 9)) & ~continues
+    glued = candidate & np.isin(previous, _GLUED_BEFORE)
+    return starts[blank].tolist(), starts[glued].tolist()
 
 
 def _anchor_at(text: str, number: int) -> int | None:

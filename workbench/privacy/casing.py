@@ -26,8 +26,8 @@ _PLAIN_LABEL_WORDS = frozenset(
     {*_PLAIN_LABELS, *(w.upper() for w in _PLAIN_LABELS), *(w.title() for w in _PLAIN_LABELS)}
 )
 # Found from the colon (a literal start is fast), the label read backwards.
-_LABEL_COLON = re.compile(r":[ \t]*(?=[a-zäöüß]{2}|[A-ZÄÖÜ]{2})")
-_LABEL_BEFORE = re.compile(r"(?:^|(?<=[\s(;,|]))([A-Za-zÄÖÜäöüß]+)[ \t]*$", re.MULTILINE)
+_LABEL_WORDS = keywords.register("plain_label", _PLAIN_LABELS)
+_PLAIN_LABEL = re.compile(r"([A-Za-zÄÖÜäöüß]+)[ \t]*:[ \t]*(?=[a-zäöüß]{2}|[A-ZÄÖÜ]{2})")
 _BLANKS = re.compile(r"[ \t]*")
 _PLAIN_WORD = re.compile(
     rf"[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})?(?![\w])|[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?(?![\w])"
@@ -78,9 +78,11 @@ def find_plain_case_names(text: str, is_stop_word: Callable[[str], bool]) -> Ite
         end = plain_case_name(text, start, need_first_name=True, is_stop_word=is_stop_word)
         if end:
             yield start, end
-    for match in _LABEL_COLON.finditer(text):
-        label = _LABEL_BEFORE.search(text, max(0, match.start() - 30), match.start())
-        if label is None or label.group(1) not in _PLAIN_LABEL_WORDS:
+    for position in keywords.starts(text, _LABEL_WORDS):
+        if position and not (text[position - 1].isspace() or text[position - 1] in "(;,|"):
+            continue
+        match = _PLAIN_LABEL.match(text, position)
+        if match is None or match.group(1) not in _PLAIN_LABEL_WORDS:
             continue
         end = plain_case_name(text, match.end(), need_first_name=False, is_stop_word=is_stop_word)
         if end:

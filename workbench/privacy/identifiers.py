@@ -5,10 +5,13 @@ Identifiers with check digits are validated, so an 11-digit invoice number is no
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import phonenumbers
 from stdnum import iban as stdnum_iban
 from stdnum.de import idnr as stdnum_idnr
@@ -17,7 +20,16 @@ from stdnum.de import vat as stdnum_vat
 from workbench.privacy import keywords
 from workbench.privacy.data import DISTRICT_CODES
 from workbench.privacy.normalize import UPPER
-from workbench.privacy.patterns import DATE, _compact, _iter_spans, _strip, number_clusters, word_starts
+from workbench.privacy.patterns import (
+    DATE,
+    _compact,
+    _iter_spans,
+    _strip,
+    digit_run_arrays,
+    number_clusters,
+    text_codes,
+    word_starts,
+)
 
 _EMAIL = re.compile(
     r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
@@ -30,19 +42,19 @@ _IBAN = re.compile(
     rf"[A-Z](?<![A-Za-z0-9].)[A-Z](?={_ID_SEP}?\d){_ID_SEP}?\d{{2}}(?:{_ID_SEP}?[A-Z0-9]){{11,30}}(?![A-Za-z0-9])"
 )
 _IBAN_LOWER = re.compile(
-    rf"(?<![A-Za-z0-9])[a-z]{{2}}{_ID_SEP}?\d{{2}}(?:{_ID_SEP}?\d){{11,30}}(?![A-Za-z0-9])"
+    rf"[a-z](?<![A-Za-z0-9].)[a-z]{_ID_SEP}?\d{{2}}(?:{_ID_SEP}?\d){{11,30}}(?![A-Za-z0-9])"
 )
 # Every numeric identifier (Steuer-ID, RV-Nummer, USt-IdNr., IBAN, phone number) holds six digits or
 # more with at most a few separators between them, so their exact patterns only run in a window
 # around such a cluster of digits instead of over the whole text.
 _MIN_DIGITS = 6
-_MAX_GAP = 12  # blanks, "-", ".", "/", a line break and its indentation between two digit groups
+_MAX_GAP = 6  # blanks, "-", ".", "/", a line break (and some indentation) between two digit groups
 _BEFORE_RUN = 24  # room for "DE89 ", "GB29 NWBK ", "+49 (0) " before the run
 _AFTER_RUN = 12  # room for " J 003" of an RV-Nummer, and for the lookaheads after a number
-_VAT = re.compile(rf"(?<![A-Za-z0-9])[Dd][Ee]{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}(?!\d)")
-_TAX_ID = re.compile(r"(?<![\d/.,-])\d{2}(?:(?:[ \t/.-]|[ \t]*\n[ \t]*)?\d{3}){3}(?![\d/.,-]?\d)")
+_VAT = re.compile(rf"[Dd](?<![A-Za-z0-9].)[Ee]{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}(?!\d)")
+_TAX_ID = re.compile(r"\d(?<![\d/.,-]\d)\d(?:(?:[ \t/.-]|[ \t]*\n[ \t]*)?\d{3}){3}(?![\d/.,-]?\d)")
 _RVNR = re.compile(
-    rf"(?<![\w])\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?[A-Za-z]{_ID_SEP}?\d{{2}}{_ID_SEP}?\d(?![\w])"
+    rf"\d(?<![\w]\d)\d{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?[A-Za-z]{_ID_SEP}?\d{{2}}{_ID_SEP}?\d(?![\w])"
 )
 _ID_CUT = re.compile(r"[ \t\n./-]")
 _ID_CARD = re.compile(r"[CFGHJKLMNPRTVWXYZ0-9](?<![\w].)[CFGHJKLMNPRTVWXYZ0-9]{8}\d?(?![\w])")
@@ -58,6 +70,19 @@ _PHONE = re.compile(
 _STANDARDS = frozenset({"DIN", "EN", "ISO", "IEC", "VDE", "VDI", "DVGW", "TRGS", "ASR", "BGV", "DGUV"})
 _PLATE_CONTINUES = re.compile(r"[/.\-]\d")
 _PHONE_GAP = re.compile(r"[ \t/-]+")
+_BLOCKER_WORDS = (
+    "drucksache",
+    "drs.",
+    "vorlage",
+    "nr.",
+    "nummer",
+    "rechnung",
+    "az.",
+    "zeichen",
+    "konto",
+    "ticket",
+)
+_BLOCKER_WORDS += ("version", "release", "steuer", "iban", "plz")
 _PHONE_BLOCKERS = re.compile(
     r"(?i)(drucksache|drs\.|vorlage|nr\.|nummer|rechnung|az\.|aktenzeichen|zeichen|kassenzeichen|konto|ticket|version|release|steuer|iban|\bplz\b)[^\n]{0,12}$"
 )
@@ -90,24 +115,53 @@ _CASE_TOKEN = re.compile(r"[A-Za-zÄÖÜäöü0-9][A-Za-zÄÖÜäöü0-9./\-_]*"
 # --- identifier detectors -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Windows:
+    """The stretches of a text around its digit clusters, joined by blank lines into one string.
+
+    The identifier patterns run once over `text` instead of once per stretch; `span` maps a match
+    back. Each stretch starts after a blank, so a lookbehind at its start sees a blank as in the
+    text, and no identifier pattern runs across the blank lines between two stretches."""
+
+    text: str
+    starts: tuple[int, ...]  # where each stretch starts in `text`
+    shifts: tuple[int, ...]  # its start in the original text minus its start in `text`
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        shift = self.shifts[bisect.bisect_right(self.starts, start) - 1]
+        return start + shift, end + shift
+
+
+_BLANK_BEFORE = re.compile(r"\s(?=\S*$)")
+
+
 @lru_cache(maxsize=4)
-def _digit_windows(text: str) -> tuple[tuple[int, int], ...]:
-    """Disjoint windows around the clusters of six or more digits in `text`."""
-    windows: list[tuple[int, int]] = []
+def _digit_windows(text: str) -> _Windows:
+    stretches: list[tuple[int, int]] = []
     for cluster_start, cluster_end in number_clusters(text, min_digits=_MIN_DIGITS, max_gap=_MAX_GAP):
         start, end = max(0, cluster_start - _BEFORE_RUN), min(len(text), cluster_end + _AFTER_RUN)
-        if windows and start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], end)
+        blank = _BLANK_BEFORE.search(text, max(0, start - 20), start)
+        start = blank.end() if blank else start
+        if stretches and start <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], end)
         else:
-            windows.append((start, end))
-    return tuple(windows)
+            stretches.append((start, end))
+    starts, shifts, position = [], [], 0
+    for start, end in stretches:
+        starts.append(position)
+        shifts.append(start - position)
+        position += end - start + len(_BETWEEN)
+    return _Windows(_BETWEEN.join(text[start:end] for start, end in stretches), tuple(starts), tuple(shifts))
+
+
+_BETWEEN = "\n\n\n"
 
 
 def _near_digit_runs(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int, int]]:
-    """The matches of `pattern` in the windows around digit runs (lookbehinds still see the text before)."""
-    for start, end in _digit_windows(text):
-        for match in pattern.finditer(text, start, end):
-            yield match.span()
+    """The matches of `pattern` near the digit clusters of `text`, with offsets into `text`."""
+    windows = _digit_windows(text)
+    for match in pattern.finditer(windows.text):
+        yield windows.span(*match.span())
 
 
 _LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
@@ -136,11 +190,20 @@ def _iban_candidates(text: str) -> Iterator[tuple[int, int]]:
     yield from _near_digit_runs(_IBAN_LOWER, text)
 
 
+def _iban_checksum(value: str) -> bool:
+    """The ISO 13616 check (mod 97): cheap, so the full check with the country's format runs rarely."""
+    if not value.isalnum() or not value.isascii():
+        return False
+    rotated = value[4:] + value[:4]
+    return int("".join(str(int(char, 36)) for char in rotated)) % 97 == 1
+
+
 def _find_iban(text: str) -> Iterator[tuple[int, int]]:
     for start, end in _iban_candidates(text):
         # A greedy match may run into the next word; drop trailing groups until the check digits fit.
         while end - start >= 15:
-            if stdnum_iban.is_valid(_compact(text[start:end])):
+            value = _compact(text[start:end])
+            if _iban_checksum(value) and stdnum_iban.is_valid(value):
                 yield start, end
                 break
             cut = max((m.start() for m in _ID_CUT.finditer(text, start, end)), default=start)
@@ -204,8 +267,30 @@ def _find_id_card(text: str) -> Iterator[tuple[int, int]]:
             yield start, end
 
 
+def _plate_numbers(text: str) -> list[tuple[int, int]]:
+    """Digit runs that may end a plate: one to four digits, not starting with 0, right after a capital
+    letter or after a blank or hyphen that follows one ("MS-AB 1234", "B-X 7")."""
+    starts, ends = digit_run_arrays(text)
+    if not len(starts):
+        return []
+    codes = text_codes(text)
+    previous = codes[np.maximum(starts - 1, 0)]
+    before_that = codes[np.maximum(starts - 2, 0)]
+    capital = (previous - np.uint32(65)) < 26
+    spaced = np.isin(previous, (32, 9, 45)) & ((before_that - np.uint32(65)) < 26) & (starts > 1)
+    keep = (ends - starts <= 4) & (codes[starts] != 48) & (starts > 0) & (capital | spaced)
+    return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
+
+
+def _plate_matches(text: str) -> Iterator[re.Match[str]]:
+    for number, number_end in _plate_numbers(text):
+        for match in _PLATE.finditer(text, max(0, number - 12), min(len(text), number_end + 3)):
+            if match.start("digits") == number:
+                yield match
+
+
 def _find_plates(text: str) -> Iterator[tuple[int, int]]:
-    for match in _PLATE.finditer(text):
+    for match in _plate_matches(text):
         if _PLATE_CONTINUES.match(text, match.end()):
             continue  # "BP-K-2025/00871" is a file reference, not a plate
         district = match.group("district")
@@ -220,19 +305,17 @@ def _find_plates(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _find_phones(text: str) -> Iterator[tuple[int, int]]:
-    for window_start, window_end in _digit_windows(text):
-        yield from _phones_in(text, window_start, window_end)
-
-
-def _phones_in(text: str, position: int, window_end: int) -> Iterator[tuple[int, int]]:
-    while (match := _PHONE.search(text, position, window_end)) is not None:
+    windows = _digit_windows(text)
+    position = 0
+    while (match := _PHONE.search(windows.text, position)) is not None:
         start, end = match.span()
-        if _is_phone(text, match.group(), start):
-            yield start, end
+        original = windows.span(start, end)
+        if _is_phone(text, match.group(), original[0]):
+            yield original
             position = end
         else:
             # A long run of digit groups may hide a real number further right: retry after the next gap.
-            gap = _PHONE_GAP.search(text, start + 1, end)
+            gap = _PHONE_GAP.search(windows.text, start + 1, end)
             position = gap.end() if gap else end
 
 
@@ -249,7 +332,10 @@ def _is_phone(text: str, candidate: str, start: int) -> bool:
         and _IBAN_BEFORE.search(text, max(0, start - 40), start)
     ):
         return False
-    if _PHONE_BLOCKERS.search(text, max(0, start - 30), start):
+    before = text[max(0, start - 30) : start].lower()
+    if any(word in before for word in _BLOCKER_WORDS) and _PHONE_BLOCKERS.search(
+        text, max(0, start - 30), start
+    ):
         return False
     try:
         return phonenumbers.is_valid_number(phonenumbers.parse(candidate, "DE"))
@@ -326,10 +412,12 @@ _OBFUSCATED_EMAIL = re.compile(
     rf"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*{_AT}[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:{_DOT}[A-Za-z0-9-]+)*?{_DOT}(?:{_TLDS})(?![\w])",
     re.IGNORECASE,
 )
-_AT_HINT = re.compile(r"(?i)[ \t]@|@[ \t]|[\[(][ \t]*(?:at|ät)[ \t]*[\])]|[ \t]at[ \t]")
+_AT_HINT = re.compile(r"(?i)[\[(][ \t]*(?:at|ät)[ \t]*[\])]|[ \t]at[ \t]")
 
 
-_AT_WORDS = (" at ", " AT ", "\tat", "(at", "[at", "(AT", "[AT", "(ät", "[ät", "( at", "[ at", "( AT", "[ AT")
+_AT_WORDS = keywords.register(
+    "at_hint", [" at ", "\tat", "(at", "[at", "(ät", "[ät", "( at", "[ at", "( ät", "[ ät"]
+)
 
 
 def _obfuscated_around(text: str, hint: int) -> Iterator[tuple[int, int]]:
@@ -340,10 +428,9 @@ def _obfuscated_around(text: str, hint: int) -> Iterator[tuple[int, int]]:
 
 def find_obfuscated_emails(text: str) -> Iterator[tuple[int, int]]:
     """E-mail addresses written with "[at]", "(at)" or " at " instead of "@" ("@" itself: `_find_emails`)."""
-    if any(word in text for word in _AT_WORDS):
-        for hint in _AT_HINT.finditer(text):
-            if text[hint.start() : hint.end()].strip(" \t") != "@":
-                yield from _obfuscated_around(text, hint.start())
+    for position in keywords.starts(text, _AT_WORDS):
+        if _AT_HINT.match(text, position):
+            yield from _obfuscated_around(text, position)
 
 
 # Informal lower-case writing: "ms-kw 4711" (hyphen and a known district code required).

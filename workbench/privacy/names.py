@@ -135,7 +135,7 @@ def _read_name(
     word followed by an organisation word is a company ("Friedrich Elektroanlagen"), except after a
     salutation, where "Frau Becker Ordnungsamt" is Frau Becker.
     """
-    particles = _LEADING_PARTICLES.match(text, position)
+    particles = _LEADING_PARTICLES.match(text, position) if text[position : position + 1].islower() else None
     first = _NAME_TOKEN.match(text, particles.end() if particles else position)
     if first is None or _is_stop_word(first.group()):
         return None

@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
+
 # Letters of names (German and frequent foreign ones), for the character classes of the detectors.
 UPPER = "A-ZÄÖÜÇŞĞİÉÈÁÀÓÒÚŁŻŹĆŃŚČŠŽŘĐ"
 LOWER = "a-zäöüßéèáàâçğışñóòôúùûíìłżźćńśčšžřěýđęąõãë"
@@ -134,6 +136,28 @@ class Normalized:
         if index < self.positions[edit] + self.lengths[edit]:
             return self.origins[edit] + end  # inside a replacement: the whole original character
         return self.origins[edit] + 1 + index - self.positions[edit] - self.lengths[edit] + end
+
+    def spans(self, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The original spans of many spans of `text` at once (as `span` does for one)."""
+        if not self.positions or not spans:
+            return spans
+        if len(spans) < 64:
+            return [self.span(start, end) for start, end in spans]
+        pairs = np.array(spans, dtype=np.int64)
+        starts = self._origins(pairs[:, 0])
+        ends = np.where(pairs[:, 1] > pairs[:, 0], self._origins(pairs[:, 1] - 1) + 1, starts)
+        return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+    def _origins(self, index: np.ndarray) -> np.ndarray:
+        """`_origin(i, end=False)` for an array of indices."""
+        positions = np.array(self.positions, dtype=np.int64)
+        lengths = np.array(self.lengths, dtype=np.int64)
+        origins = np.array(self.origins, dtype=np.int64)
+        edit = np.searchsorted(positions, index, side="right") - 1
+        known = np.maximum(edit, 0)
+        inside = index < positions[known] + lengths[known]
+        after = origins[known] + 1 + index - positions[known] - lengths[known]
+        return np.where(edit < 0, index, np.where(inside, origins[known], after))
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of `text[start:end]`."""

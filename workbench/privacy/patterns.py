@@ -83,27 +83,39 @@ def line_start(text: str, index: int, limit: int = 200) -> int:
 # --- digit runs -----------------------------------------------------------------------------------
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+
+
 @lru_cache(maxsize=4)
-def digit_runs(text: str) -> tuple[list[int], list[int]]:
+def text_codes(text: str) -> np.ndarray:
+    """The code points of `text` as a numpy array, for checks over many positions at once."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+@lru_cache(maxsize=4)
+def digit_run_arrays(text: str) -> tuple[np.ndarray, np.ndarray]:
     """Starts and ends of the runs of ASCII digits in `text` (`normalize` made every digit ASCII).
 
     Numeric identifiers, house numbers and PLZ all start at such a run, so the detectors look at
-    these positions instead of trying a pattern at every character. numpy finds them in one pass."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    these positions instead of trying a pattern at every character. numpy finds them in one pass;
+    for a short text (a line, a table cell) a regular expression is quicker."""
+    if len(text) < 4096:
+        runs = [match.span() for match in _ASCII_DIGITS.finditer(text)]
+        return np.array([s for s, _ in runs], dtype=np.int64), np.array([e for _, e in runs], dtype=np.int64)
+    codes = text_codes(text)
     digits = (codes - np.uint32(48)) < 10  # one comparison: below "0" wraps around to a large number
     edges = np.diff(digits.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
 def number_clusters(text: str, *, min_digits: int, max_gap: int) -> list[tuple[int, int]]:
     """Stretches of digit runs at most `max_gap` characters apart holding `min_digits` digits or more."""
-    starts, ends = digit_runs(text)
-    if not starts:
+    start_array, end_array = digit_run_arrays(text)
+    if not len(start_array):
         return []
-    start_array, end_array = np.array(starts), np.array(ends)
     new_cluster = np.concatenate(([True], start_array[1:] - end_array[:-1] > max_gap))
     first = np.flatnonzero(new_cluster)
-    last = np.concatenate((first[1:] - 1, [len(starts) - 1]))
+    last = np.concatenate((first[1:] - 1, [len(start_array) - 1]))
     counts = np.add.reduceat(end_array - start_array, first)
     keep = counts >= min_digits
     return list(zip(start_array[first[keep]].tolist(), end_array[last[keep]].tolist(), strict=True))
