@@ -11,29 +11,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numpy as np
 import phonenumbers
 from stdnum import iban as stdnum_iban
 from stdnum.de import idnr as stdnum_idnr
 from stdnum.de import vat as stdnum_vat
 
 from workbench.privacy import keywords
-from workbench.privacy.data import DISTRICT_CODES
-from workbench.privacy.normalize import UPPER
-from workbench.privacy.patterns import (
-    DATE,
-    _compact,
-    _iter_spans,
-    _strip,
-    digit_run_arrays,
-    number_clusters,
-    text_codes,
-    word_starts,
-)
+from workbench.privacy.patterns import DATE, _compact, _iter_spans, _strip, number_clusters, word_starts
 
-_EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
-)
 # Separators inside an identifier: blanks, "-", ".", "/", a line break (check digits guard the rest).
 _ID_SEP = r"(?:[ \t]*\n[ \t]*|[ \t]{1,3}|[ \t]?[./-][ \t]?)"
 # Any grouping ("DE89 3704 …", "DE 52 28981396 8837915254"); trimmed back until the check digits fit.
@@ -61,16 +46,11 @@ _ID_CARD = re.compile(r"[CFGHJKLMNPRTVWXYZ0-9](?<![\w].)[CFGHJKLMNPRTVWXYZ0-9]{8
 _ID_CONTEXT = re.compile(
     r"(?i)(ausweis|pass\b|passnummer|reisepass|dokumentennummer|dokumenten-nr|seriennummer|perso\b)"
 )
-_PLATE = re.compile(
-    rf"(?P<district>[{UPPER}](?<![\w-].)[{UPPER}]{{0,2}})(?P<sep>[ \t]?-[ \t]?|[ \t])(?P<letters>[A-Z]{{1,2}})[ \t-]?(?P<digits>[1-9]\d{{0,3}})(?P<suffix>[EH])?(?![\w])"
-)
 _PHONE = re.compile(
     r"(?<![\w+/.,-])(?:(?:\+|00)\d{2}[ \t]?(?:\(0\)[ \t]?)?\d[\d \t/()-]{4,18}\d|\(0\d{2,5}\)[ \t]?\d[\d \t/-]{2,14}\d|0\d{2,5}[ \t]?[/-]?[ \t]?\d[\d \t/-]{2,14}\d)(?![\w])"
 )
-_STANDARDS = frozenset({"DIN", "EN", "ISO", "IEC", "VDE", "VDI", "DVGW", "TRGS", "ASR", "BGV", "DGUV"})
-_PLATE_CONTINUES = re.compile(r"[/.\-]\d")
 _PHONE_GAP = re.compile(r"[ \t/-]+")
-_BLOCKER_WORDS = (
+_BLOCKER_WORDS: tuple[str, ...] = (
     "drucksache",
     "drs.",
     "vorlage",
@@ -164,27 +144,6 @@ def _near_digit_runs(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int,
         yield windows.span(*match.span())
 
 
-_LOCAL_PART = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
-
-
-def _find_emails(text: str) -> Iterator[tuple[int, int]]:
-    """From each "@": the local part read backwards, the address matched forwards from its start."""
-    position = text.find("@")
-    while position != -1:
-        start = position
-        while start > max(0, position - 64) and text[start - 1] in _LOCAL_PART:
-            start -= 1
-        while start < position and not text[start].isalnum():
-            start += 1  # the local part starts with a letter or digit
-        match = _EMAIL.match(text, start) if start < position else None
-        if match:
-            yield match.span()
-        else:  # "max @ example . de", "max@example(dot)de"
-            yield from _obfuscated_around(text, position)
-        position = text.find("@", match.end() if match else position + 1)
-    yield from find_obfuscated_emails(text)
-
-
 def _iban_candidates(text: str) -> Iterator[tuple[int, int]]:
     yield from _near_digit_runs(_IBAN, text)
     yield from _near_digit_runs(_IBAN_LOWER, text)
@@ -265,43 +224,6 @@ def _find_id_card(text: str) -> Iterator[tuple[int, int]]:
         printed = len(value) == 9 and context and has_letter and any(c.isdigit() for c in value)
         if checked or printed:
             yield start, end
-
-
-def _plate_numbers(text: str) -> list[tuple[int, int]]:
-    """Digit runs that may end a plate: one to four digits, not starting with 0, right after a capital
-    letter or after a blank or hyphen that follows one ("MS-AB 1234", "B-X 7")."""
-    starts, ends = digit_run_arrays(text)
-    if not len(starts):
-        return []
-    codes = text_codes(text)
-    previous = codes[np.maximum(starts - 1, 0)]
-    before_that = codes[np.maximum(starts - 2, 0)]
-    capital = (previous - np.uint32(65)) < 26
-    spaced = np.isin(previous, (32, 9, 45)) & ((before_that - np.uint32(65)) < 26) & (starts > 1)
-    keep = (ends - starts <= 4) & (codes[starts] != 48) & (starts > 0) & (capital | spaced)
-    return list(zip(starts[keep].tolist(), ends[keep].tolist(), strict=True))
-
-
-def _plate_matches(text: str) -> Iterator[re.Match[str]]:
-    for number, number_end in _plate_numbers(text):
-        for match in _PLATE.finditer(text, max(0, number - 12), min(len(text), number_end + 3)):
-            if match.start("digits") == number:
-                yield match
-
-
-def _find_plates(text: str) -> Iterator[tuple[int, int]]:
-    for match in _plate_matches(text):
-        if _PLATE_CONTINUES.match(text, match.end()):
-            continue  # "BP-K-2025/00871" is a file reference, not a plate
-        district = match.group("district")
-        known = district in DISTRICT_CODES
-        hyphen = "-" in match.group("sep")
-        if not hyphen and (district in _STANDARDS or match.group("letters") in _STANDARDS):
-            continue  # "DIN EN 1125" is a standard, not a plate
-        # Unknown district codes only in the unmistakable form "XX-YY 1234".
-        if known or (hyphen and text[match.start("digits") - 1] == " "):
-            yield match.span()
-    yield from find_lower_plates(text)
 
 
 def _find_phones(text: str) -> Iterator[tuple[int, int]]:
@@ -400,52 +322,3 @@ def _find_case_numbers(text: str) -> Iterator[tuple[int, int]]:
         end = start + len(value)
         if any(c.isdigit() for c in value) and len(value) >= 3:
             yield start, end
-
-
-# --- detectors for obfuscated writing ----------------------------------------------------------------
-
-# Written to slip past filters: "max [at] example.de", "max(at)example(dot)de", "max @ example . de".
-_AT = r"(?:[ \t]*@[ \t]*|[ \t]*[\[(][ \t]*(?:at|ät|AT)[ \t]*[\])][ \t]*|[ \t]+(?:at|AT)[ \t]+)"
-_DOT = r"(?:[ \t]*\.[ \t]*|[ \t]*[\[(][ \t]*(?:dot|punkt|DOT|PUNKT)[ \t]*[\])][ \t]*|[ \t]+(?:dot|punkt|DOT|PUNKT)[ \t]+)"
-_TLDS = "de|com|org|net|eu|info|at|ch|biz|io|nrw|bayern|berlin|hamburg|koeln|ruhr|online|email|gov|edu|nl|fr|it|pl|tr"
-_OBFUSCATED_EMAIL = re.compile(
-    rf"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*{_AT}[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:{_DOT}[A-Za-z0-9-]+)*?{_DOT}(?:{_TLDS})(?![\w])",
-    re.IGNORECASE,
-)
-_AT_HINT = re.compile(r"(?i)[\[(][ \t]*(?:at|ät)[ \t]*[\])]|[ \t]at[ \t]")
-
-
-_AT_WORDS = keywords.register(
-    "at_hint", [" at ", "\tat", "(at", "[at", "(ät", "[ät", "( at", "[ at", "( ät", "[ ät"]
-)
-
-
-def _obfuscated_around(text: str, hint: int) -> Iterator[tuple[int, int]]:
-    """Obfuscated addresses near an "@" or an "at" (the full pattern is slow: only in a window)."""
-    for match in _OBFUSCATED_EMAIL.finditer(text, max(0, hint - 64), hint + 128):
-        yield match.span()
-
-
-def find_obfuscated_emails(text: str) -> Iterator[tuple[int, int]]:
-    """E-mail addresses written with "[at]", "(at)" or " at " instead of "@" ("@" itself: `_find_emails`)."""
-    for position in keywords.starts(text, _AT_WORDS):
-        if _AT_HINT.match(text, position):
-            yield from _obfuscated_around(text, position)
-
-
-# Informal lower-case writing: "ms-kw 4711" (hyphen and a known district code required).
-# Found from its hyphen (a literal start is fast), the district code read backwards.
-_LOWER_PLATE = re.compile(r"-[ \t]?[a-z]{1,2}[ \t-]?[1-9]\d{0,3}[eh]?(?![\w])")
-_LOWER_DISTRICT = re.compile(r"(?<![\w-])[a-zäöü]{1,3}[ \t]?$")
-
-
-def find_lower_plates(text: str) -> Iterator[tuple[int, int]]:
-    """Licence plates in lower case ("ms-kw 4711"), with a hyphen and a known district code."""
-    for match in _LOWER_PLATE.finditer(text):
-        district = _LOWER_DISTRICT.search(text, max(0, match.start() - 4), match.start())
-        if (
-            district
-            and district.group().strip().upper() in DISTRICT_CODES
-            and not _PLATE_CONTINUES.match(text, match.end())
-        ):
-            yield district.start(), match.end()

@@ -10,15 +10,14 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from workbench.privacy.addresses import _find_addresses
+from workbench.privacy.emails import _find_emails
 from workbench.privacy.health import _find_health
 from workbench.privacy.identifiers import (
     _find_birth_dates,
     _find_case_numbers,
-    _find_emails,
     _find_iban,
     _find_id_card,
     _find_phones,
-    _find_plates,
     _find_rvnr,
     _find_tax_id,
     _find_vat,
@@ -26,6 +25,7 @@ from workbench.privacy.identifiers import (
 from workbench.privacy.names import _find_names
 from workbench.privacy.normalize import normalize
 from workbench.privacy.patterns import _strip
+from workbench.privacy.plates import _find_plates
 from workbench.privacy.tables import _BIRTH_HEADER, _NAME_HEADER, _find_table_cells
 
 KIND_LABELS = {
