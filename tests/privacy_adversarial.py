@@ -162,10 +162,28 @@ CASES: list[tuple[str, str, str, str]] = [
         "ADDRESS",
         f"Lindenstraße {_fullwidth('12')}, {_fullwidth('48143')} Münster",
     ),
+    # --- typed separators, look-alike digits, informal forms ---
+    ("iban", "IBAN: DE89_3704_0044_0532_0130_00", "IBAN", "DE89_3704_0044_0532_0130_00"),
+    ("iban", "IBAN DE89|3704|0044|0532|0130|00", "IBAN", "DE89|3704|0044|0532|0130|00"),
+    ("iban", "IBAN DE89 37O4 OO44 O532 O13O OO", "IBAN", "DE89 37O4 OO44 O532 O13O OO"),
+    ("tax_id", "Steuer-ID 65,929,970,489", "TAX_ID", "65,929,970,489"),
+    ("tax_id", "Steuer-ID 65_929_970_489", "TAX_ID", "65_929_970_489"),
+    ("phone", "Tel. 0251.492.1234", "PHONE", "0251.492.1234"),
+    ("email", "schreib an max.mustermann ät gmx punkt de", "EMAIL", "max.mustermann ät gmx punkt de"),
+    ("name_case", "Sehr geehrter Herr krause,", "PERSON", "krause"),
+    ("name_case", "Unterschrift: jürgen krause", "PERSON", "jürgen krause"),
+    ("plate", "kennzeichen: ms ab 123", "LICENSE_PLATE", "ms ab 123"),
+    ("health", "Meine Tochter ist schwanger.", "HEALTH", "schwanger"),
+    ("health", "Mein Mann ist alkoholkrank.", "HEALTH", "alkoholkrank"),
+    ("health", "ich bin seit Jahren depressiv", "HEALTH", "depressiv"),
 ]
 
 # Texts that look like obfuscated personal data but hold none: they must stay clean.
 NEGATIVES: list[str] = [
+    "IBAN DE88 37O4 OO44 O532 O13O OO",  # look-alike digits, wrong check digits
+    "Steuer-ID 12,345,678,903",  # commas, wrong check digit
+    "Sehr geehrter Herr über alle Zweifel erhaben",  # no name after the salutation
+    "Kennzeichen: xx ab 123",  # no district code
     f"IBAN DE88{ZW}3704{ZW}0044 0532 0130 00",  # wrong check digits
     f"Prüfziffer falsch: {_fullwidth('DE89 3704 0044 0532 0130 01')}",
     "IBAN  DE88  3704  0044  0532  0130  00",  # wrong check digits, double blanks

@@ -416,3 +416,37 @@ def test_pseudonymize_replaces_the_obfuscated_original():
 )
 def test_obfuscation_look_alikes_stay_clean(text):
     assert scan(text) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet="ab c\u200b\uff11\u2013\u00ad\u0415ä\n", max_size=200),
+    st.lists(st.tuples(st.integers(0, 250), st.integers(0, 250)), max_size=80),
+)
+def test_mapping_many_spans_at_once_equals_mapping_each(text, pairs):
+    normal = normalize(text)
+    spans = sorted({(min(a, b, len(normal.text)), min(max(a, b), len(normal.text))) for a, b in pairs})
+    assert normal.spans(spans) == [normal.span(start, end) for start, end in spans]
+
+
+def test_keyword_prefixes_of_an_alternation():
+    from workbench.privacy.keywords import literal_prefixes
+
+    assert literal_prefixes(r"Herrn?|Frau|Hr\.|Unsere? Zeichen|Vor-\s?und|Halter(?:/in)?") == [
+        "Herr",
+        "Frau",
+        "Hr.",
+        "Unser",
+        "Vor-",
+        "Halter",
+    ]
+    with pytest.raises(ValueError):
+        literal_prefixes(r"[Gg]ruß")  # no literal start: such an alternative is written out in both cases
+
+
+def test_digits_of_other_scripts_and_typed_separators_are_read():
+    assert kinds("IBAN DE٨٩ ٣٧٠٤ ٠٠٤٤ ٠٥٣٢ ٠١٣٠ ٠٠") == [("IBAN", "DE٨٩ ٣٧٠٤ ٠٠٤٤ ٠٥٣٢ ٠١٣٠ ٠٠")]
+    assert kinds("IBAN DE89 3704 0044 0532 0130 00 / DE89 3704 0044 0532 0130 00") == [
+        ("IBAN", "DE89 3704 0044 0532 0130 00"),
+        ("IBAN", "DE89 3704 0044 0532 0130 00"),
+    ]

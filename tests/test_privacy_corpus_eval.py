@@ -1,8 +1,9 @@
 """The detector against the labelled corpus: the figures the Datenschutz-Check promises.
 
-Structured identifiers (validated by check digits or number rules) must be found with recall
->= 0.95, names, addresses, birth dates and file references with >= 0.85, and clean administrative
-documents must stay clean in >= 95 % of cases. `python bench/privacy_eval.py` prints the figures.
+Every kind the corpus labels, structured identifiers and context kinds (names, addresses, birth
+dates, file references, health data) alike, must be found with recall >= 0.95 and flagged with
+precision >= 0.9, and clean administrative documents must stay clean in >= 95 % of cases.
+`python bench/privacy_eval.py` prints the figures.
 """
 
 import pytest
@@ -25,7 +26,7 @@ def test_structured_identifiers_recall(report, kind):
 @pytest.mark.parametrize("kind", SOFT_KINDS)
 def test_context_kinds_recall(report, kind):
     assert report.per_kind[kind].expected >= 25
-    assert report.per_kind[kind].recall >= 0.85
+    assert report.per_kind[kind].recall >= 0.95, report.missed
 
 
 @pytest.mark.parametrize("kind", REQUIRED_KINDS)
@@ -40,5 +41,8 @@ def test_clean_administrative_texts_stay_clean(report):
 
 
 def test_health_data_is_recognised(report):
-    # Art. 9 data is optional in the kinds, but the corpus holds some: most must be found.
-    assert report.per_kind["HEALTH"].recall >= 0.7
+    # Art. 9 data: every diagnosis, treatment, injury, degree of disability and care level about a person.
+    health = report.per_kind["HEALTH"]
+    assert health.expected >= 20
+    assert health.recall >= 0.95, report.missed
+    assert health.precision >= 0.9, report.false_alarms

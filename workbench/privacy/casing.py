@@ -20,7 +20,8 @@ _CAPS_FIRST_NAME = re.compile(rf"[{UPPER}]{{2,}}[ \t]+(?=[{UPPER}]{{2}})")
 _PLAIN_LABELS = (
     "name vorname nachname familienname antragsteller antragstellerin absender absenderin ansprechpartner "
     "ansprechpartnerin sachbearbeiter sachbearbeiterin beschwerdeführer beschwerdeführerin mieter mieterin "
-    "patient patientin"
+    "patient patientin unterschrift kontakt kontaktperson ansprechperson verfasser verfasserin halter halterin "
+    "eigentümer eigentümerin vermieter vermieterin zeuge zeugin ehepartner ehepartnerin melder melderin"
 ).split()
 _PLAIN_LABEL_WORDS = frozenset(
     {*_PLAIN_LABELS, *(w.upper() for w in _PLAIN_LABELS), *(w.title() for w in _PLAIN_LABELS)}
@@ -89,14 +90,18 @@ def find_plain_case_names(text: str, is_stop_word: Callable[[str], bool]) -> Ite
             yield match.end(), end
 
 
-_LOWER_SALUTATION = re.compile(r"(?:herrn?|frau|fr\.|hr\.)[ \t]+(?=[a-zäöüß]{3,})")
+# After "herr" or "Herr" alike: "Sehr geehrter Herr krause" is written to slip past a filter too.
+_LOWER_SALUTATION = re.compile(r"(?:[Hh]errn?|[Ff]rau|[Ff]r\.|[Hh]r\.)[ \t]+(?=[a-zäöüß]{3,})")
 _LOWER_WORD = re.compile(r"[a-zäöüß]+(?:-[a-zäöüß]+)?")
 _LOWER_NON_NAMES = frozenset(
     """
     und oder der die das den dem des ein eine einer einen im in am an auf aus bei mit von vom zu zum zur ist hat
     war wird wurde sind haben hatte mehr nicht noch schon auch nur sehr so wie was wer wo wann dass nachbar nachbarin
     doktor kollege kollegin bürgermeister bürgermeisterin meine mein sein seine ihr ihre bitte danke hier dort heute
-    morgen gestern immer wieder ganz gut neue neuen alte alten""".split()
+    morgen gestern immer wieder ganz gut neue neuen alte alten über unter gegen ohne nach wegen sowie bzw
+    kann muss soll will möchte sagt meint schreibt bittet fragt teilt wurden werden vorsitzender vorsitzende
+    oberbürgermeister oberbürgermeisterin landrat landrätin minister ministerin präsident präsidentin pfarrer
+    professor professorin rechtsanwalt rechtsanwältin dr prof""".split()
 )
 
 
@@ -107,27 +112,8 @@ _INFORMAL_NAME_CONTEXT = re.compile(rf"(?:{_INFORMAL_CONTEXTS})[ \t,:]+{_TWO_LOW
 _INFORMAL_NAME_LINE = re.compile(rf"\n[ \t]*{_TWO_LOWER_WORDS}")
 
 
-# Lower-case names are only looked for in texts that read like an informal message.
-_INFORMAL_MARKERS = (
-    "herr ",
-    "herrn ",
-    "frau ",
-    "vg ",
-    "lg ",
-    "gruß",
-    "grüße",
-    "heißt",
-    "heiße",
-    "namens",
-    "ich ",
-    "hallo",
-)
-
-
 def find_lowercase_names(text: str, is_stop_word: Callable[[str], bool]) -> Iterator[tuple[int, int]]:
     """Informal writing: "herr pawlak", "sie heißt elfriede baumann", a signature "jonas petersen"."""
-    if not any(marker in text for marker in _INFORMAL_MARKERS):
-        return
     for position in keywords.starts(text, _SALUTATIONS):
         match = _LOWER_SALUTATION.match(text, position)
         if match is None or not word_starts(text, position):

@@ -36,18 +36,18 @@ def _find_emails(text: str) -> Iterator[tuple[int, int]]:
 # --- detectors for obfuscated writing ----------------------------------------------------------------
 
 # Written to slip past filters: "max [at] example.de", "max(at)example(dot)de", "max @ example . de".
-_AT = r"(?:[ \t]*@[ \t]*|[ \t]*[\[(][ \t]*(?:at|ät|AT)[ \t]*[\])][ \t]*|[ \t]+(?:at|AT)[ \t]+)"
+_AT = r"(?:[ \t]*@[ \t]*|[ \t]*[\[(][ \t]*(?:at|ät|AT)[ \t]*[\])][ \t]*|[ \t]+(?:at|AT|ät|ÄT)[ \t]+)"
 _DOT = r"(?:[ \t]*\.[ \t]*|[ \t]*[\[(][ \t]*(?:dot|punkt|DOT|PUNKT)[ \t]*[\])][ \t]*|[ \t]+(?:dot|punkt|DOT|PUNKT)[ \t]+)"
 _TLDS = "de|com|org|net|eu|info|at|ch|biz|io|nrw|bayern|berlin|hamburg|koeln|ruhr|online|email|gov|edu|nl|fr|it|pl|tr"
 _OBFUSCATED_EMAIL = re.compile(
     rf"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*{_AT}[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:{_DOT}[A-Za-z0-9-]+)*?{_DOT}(?:{_TLDS})(?![\w])",
     re.IGNORECASE,
 )
-_AT_HINT = re.compile(r"(?i)[\[(][ \t]*(?:at|ät)[ \t]*[\])]|[ \t]at[ \t]")
+_AT_HINT = re.compile(r"(?i)[\[(][ \t]*(?:at|ät)[ \t]*[\])]|[ \t](?:at|ät)[ \t]")
 
 
 _AT_WORDS = keywords.register(
-    "at_hint", [" at ", "\tat", "(at", "[at", "(ät", "[ät", "( at", "[ at", "( ät", "[ ät"]
+    "at_hint", [" at ", " ät ", "\tat", "(at", "[at", "(ät", "[ät", "( at", "[ at", "( ät", "[ ät"]
 )
 
 

@@ -20,7 +20,8 @@ from workbench.privacy import keywords
 from workbench.privacy.patterns import DATE, _compact, _iter_spans, _strip, number_clusters, word_starts
 
 # Separators inside an identifier: blanks, "-", ".", "/", a line break (check digits guard the rest).
-_ID_SEP = r"(?:[ \t]*\n[ \t]*|[ \t]{1,3}|[ \t]?[./-][ \t]?)"
+# "_", "|" and "," too: typed to get past a filter ("DE89_3704_…", "12,345,678,903").
+_ID_SEP = r"(?:[ \t]*\n[ \t]*|[ \t]{1,3}|[ \t]?[./_|,-][ \t]?)"
 # Any grouping ("DE89 3704 …", "DE 52 28981396 8837915254"); trimmed back until the check digits fit.
 # Lower-case ("de89 3704 …") only with a numeric body, as German IBANs have: "am 12.05.2024 um" is none.
 _IBAN = re.compile(
@@ -37,17 +38,18 @@ _MAX_GAP = 6  # blanks, "-", ".", "/", a line break (and some indentation) betwe
 _BEFORE_RUN = 24  # room for "DE89 ", "GB29 NWBK ", "+49 (0) " before the run
 _AFTER_RUN = 12  # room for " J 003" of an RV-Nummer, and for the lookaheads after a number
 _VAT = re.compile(rf"[Dd](?<![A-Za-z0-9].)[Ee]{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}{_ID_SEP}?\d{{3}}(?!\d)")
-_TAX_ID = re.compile(r"\d(?<![\d/.,-]\d)\d(?:(?:[ \t/.-]|[ \t]*\n[ \t]*)?\d{3}){3}(?![\d/.,-]?\d)")
+_TAX_ID = re.compile(r"\d(?<![\d/.,-]\d)\d(?:(?:[ \t/._|,-]|[ \t]*\n[ \t]*)?\d{3}){3}(?![\d/.,-]?\d)")
 _RVNR = re.compile(
     rf"\d(?<![\w]\d)\d{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?\d{{2}}{_ID_SEP}?[A-Za-z]{_ID_SEP}?\d{{2}}{_ID_SEP}?\d(?![\w])"
 )
-_ID_CUT = re.compile(r"[ \t\n./-]")
+_SEPARATORS = " \t\n./_|,-"
+_ID_CUT = re.compile(r"[ \t\n./_|,-]")
 _ID_CARD = re.compile(r"[CFGHJKLMNPRTVWXYZ0-9](?<![\w].)[CFGHJKLMNPRTVWXYZ0-9]{8}\d?(?![\w])")
 _ID_CONTEXT = re.compile(
     r"(?i)(ausweis|pass\b|passnummer|reisepass|dokumentennummer|dokumenten-nr|seriennummer|perso\b)"
 )
 _PHONE = re.compile(
-    r"(?<![\w+/.,-])(?:(?:\+|00)\d{2}[ \t]?(?:\(0\)[ \t]?)?\d[\d \t/()-]{4,18}\d|\(0\d{2,5}\)[ \t]?\d[\d \t/-]{2,14}\d|0\d{2,5}[ \t]?[/-]?[ \t]?\d[\d \t/-]{2,14}\d)(?![\w])"
+    r"(?<![\w+/.,-])(?:(?:\+|00)\d{2}[ \t]?(?:\(0\)[ \t]?)?\d[\d \t/()-]{4,18}\d|\(0\d{2,5}\)[ \t]?\d[\d \t/-]{2,14}\d|0\d{2,5}[ \t]?[/.-]?[ \t]?\d[\d \t/.-]{2,14}\d)(?![\w])"
 )
 _PHONE_GAP = re.compile(r"[ \t/-]+")
 _BLOCKER_WORDS: tuple[str, ...] = (
@@ -144,11 +146,6 @@ def _near_digit_runs(pattern: re.Pattern[str], text: str) -> Iterator[tuple[int,
         yield windows.span(*match.span())
 
 
-def _iban_candidates(text: str) -> Iterator[tuple[int, int]]:
-    yield from _near_digit_runs(_IBAN, text)
-    yield from _near_digit_runs(_IBAN_LOWER, text)
-
-
 def _iban_checksum(value: str) -> bool:
     """The ISO 13616 check (mod 97): cheap, so the full check with the country's format runs rarely."""
     if not value.isalnum() or not value.isascii():
@@ -157,18 +154,45 @@ def _iban_checksum(value: str) -> bool:
     return int("".join(str(int(char, 36)) for char in rotated)) % 97 == 1
 
 
+def _valid_iban(value: str) -> bool:
+    return _iban_checksum(value) and stdnum_iban.is_valid(value)
+
+
+# German and Austrian IBANs are all digits after the country: an "O" or "l" there stands for a digit,
+# typed to get past a filter ("DE89 37O4 OO44 …").
+_DIGIT_LOOKALIKES = str.maketrans("OoIl", "0011")
+
+
+def _digits_for_lookalikes(value: str) -> str:
+    if value[:2].upper() not in ("DE", "AT"):
+        return value
+    return value[:2] + value[2:].translate(_DIGIT_LOOKALIKES)
+
+
 def _find_iban(text: str) -> Iterator[tuple[int, int]]:
-    for start, end in _iban_candidates(text):
-        # A greedy match may run into the next word; drop trailing groups until the check digits fit.
-        while end - start >= 15:
-            value = _compact(text[start:end])
-            if _iban_checksum(value) and stdnum_iban.is_valid(value):
-                yield start, end
-                break
-            cut = max((m.start() for m in _ID_CUT.finditer(text, start, end)), default=start)
-            if cut <= start:
-                break
-            end = cut
+    windows = _digit_windows(text)
+    for pattern in (_IBAN, _IBAN_LOWER):
+        position = 0
+        while (match := pattern.search(windows.text, position)) is not None:
+            found = _trimmed_iban(windows.text, *match.span())
+            if found is None:
+                position = match.start() + 1
+                continue
+            yield windows.span(*found)
+            position = found[1]  # the greedy match may hold the next IBAN: "DE89 … 00 / DE12 …"
+
+
+def _trimmed_iban(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """A greedy match may run into the next word: drop trailing groups until the check digits fit."""
+    while end - start >= 15:
+        value = _compact(text[start:end])
+        if _valid_iban(value) or _valid_iban(_digits_for_lookalikes(value)):
+            return _strip(text, start, end, _SEPARATORS)
+        cut = max((m.start() for m in _ID_CUT.finditer(text, start, end)), default=start)
+        if cut <= start:
+            return None
+        end = cut
+    return None
 
 
 def _find_vat(text: str) -> Iterator[tuple[int, int]]:

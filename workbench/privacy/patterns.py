@@ -45,7 +45,7 @@ def _strip(text: str, start: int, end: int, chars: str = " \t\n,;.") -> tuple[in
 
 
 def _compact(value: str) -> str:
-    return re.sub(r"[\s/.-]", "", value)
+    return re.sub(r"[\s/._|,-]", "", value)
 
 
 # --- fast search -------------------------------------------------------------------------------------

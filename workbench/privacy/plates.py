@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from workbench.privacy import keywords
 from workbench.privacy.data import DISTRICT_CODES
 from workbench.privacy.normalize import UPPER
 from workbench.privacy.patterns import digit_run_arrays, text_codes
@@ -61,8 +62,20 @@ _LOWER_PLATE = re.compile(r"-[ \t]?[a-z]{1,2}[ \t-]?[1-9]\d{0,3}[eh]?(?![\w])")
 _LOWER_DISTRICT = re.compile(r"(?<![\w-])[a-zäöü]{1,3}[ \t]?$")
 
 
+# After "Kennzeichen:" a lower-case plate needs no hyphen: "kennzeichen: ms ab 123".
+_PLATE_CONTEXT = keywords.register("plate_context", ["kennzeichen", "kfz", "nummernschild"])
+_PLATE_AFTER_CONTEXT = re.compile(
+    r"(?:[Kk]ennzeichen|KENNZEICHEN|[Kk]fz|KFZ|[Nn]ummernschild)[\w-]*[ \t]*:?[ \t]*"
+    r"(?P<plate>(?P<district>[a-zäöü]{1,3})[ \t-][a-z]{1,2}[ \t-]?[1-9]\d{0,3}[eh]?)(?![\w])"
+)
+
+
 def find_lower_plates(text: str) -> Iterator[tuple[int, int]]:
     """Licence plates in lower case ("ms-kw 4711"), with a hyphen and a known district code."""
+    for position in keywords.starts(text, _PLATE_CONTEXT):
+        match = _PLATE_AFTER_CONTEXT.match(text, position)
+        if match and match.group("district").upper() in DISTRICT_CODES:
+            yield match.span("plate")
     for match in _LOWER_PLATE.finditer(text):
         district = _LOWER_DISTRICT.search(text, max(0, match.start() - 4), match.start())
         if (
