@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from functools import lru_cache
 
 import numpy as np
 
@@ -101,12 +102,26 @@ def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
             yield match.start(), tail.end()
 
 
+_DIGITS = re.compile(r"[0-9]+")
 _GLUED_BEFORE = np.array([ord(c) for c in "eßgrtzm."], dtype=np.uint32)
 
 
 def _house_numbers(text: str) -> tuple[list[int], list[int]]:
     """Digit runs that may be house numbers: at most four digits, after a blank ("Markt 3") or glued
     to a street word ("Lindenstr.12"); after a blank not the start of a date or amount ("12.05.")."""
+    if len(text) < 4096:  # a line or a cell: quicker without numpy
+        blank: list[int] = []
+        glued: list[int] = []
+        for run in _DIGITS.finditer(text):
+            start, end = run.span()
+            if end - start > 4 or start == 0:
+                continue
+            if text[start - 1] in " \t":
+                if not (text[end : end + 1] in (",", ".", ":") and text[end + 1 : end + 2].isdigit()):
+                    blank.append(start)
+            elif text[start - 1] in "eßgrtzm.":
+                glued.append(start)
+        return blank, glued
     starts, ends = digit_run_arrays(text)
     if not len(starts):
         return [], []
@@ -138,12 +153,71 @@ def _anchor_at(text: str, number: int) -> int | None:
     return position
 
 
-def _find_streets(text: str, numbers: Iterable[int]) -> Iterator[tuple[int, int]]:
-    for number in numbers:
-        anchor_start = _anchor_at(text, number)
-        if anchor_start is None:
-            continue
+_UPPER_CODES = np.array(sorted(ord(c) for c in _UPPER_CHARS), dtype=np.uint32)
+
+
+@lru_cache(maxsize=4)
+def _word_starts(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """For each position: is it a word character (letter, digit, "_", "-"), and where its word starts."""
+    codes = text_codes(text)
+    ascii_word = (
+        ((codes | np.uint32(32)) - np.uint32(97) < 26)  # a-z, A-Z
+        | (codes - np.uint32(48) < 10)
+        | (codes == 95)
+        | (codes == 45)
+    )
+    latin_letter = (codes >= 0xC0) & (codes < 0x250) & (codes != 0xD7) & (codes != 0xF7)
+    word = ascii_word | latin_letter
+    begins = word & ~np.concatenate(([False], word[:-1]))
+    return word, np.maximum.accumulate(np.where(begins, np.arange(len(codes)), 0))
+
+
+def _anchors(text: str, numbers: list[int]) -> Iterator[tuple[int, int]]:
+    """(start of the capitalised word before the number, number) for each house-number candidate.
+
+    One blank between word and number is the rule and is checked for all numbers at once; other
+    spacing falls back to reading backwards character by character."""
+    if len(text) < 4096 or not numbers:
+        for number in numbers:
+            anchor = _anchor_at(text, number)
+            if anchor is not None:
+                yield anchor, number
+        return
+    codes = text_codes(text)
+    word, word_start = _word_starts(text)
+    number_array = np.array(numbers, dtype=np.int64)
+    last = np.maximum(number_array - 2, 0)
+    single_blank = (number_array >= 2) & (codes[last] != 32) & (codes[last] != 9)
+    last = np.where(codes[last] == 46, np.maximum(last - 1, 0), last)  # "Str. 5"
+    start = word_start[last]
+    before = codes[np.maximum(start - 1, 0)]
+    found = single_blank & word[last] & np.isin(codes[start], _UPPER_CODES) & ((start == 0) | (before != 46))
+    yield from zip(start[found].tolist(), number_array[found].tolist(), strict=True)
+    for number in number_array[~single_blank].tolist():
+        anchor = _anchor_at(text, number)
+        if anchor is not None:
+            yield anchor, number
+
+
+_SUFFIXES = tuple(suffix.replace("\\", "") for suffix in STREET_SUFFIXES.split("|"))
+
+
+def _could_follow_prefix(text: str, start: int) -> bool:
+    """One of the two words before `start` could begin a street name like "Am …", "Zum Alten …"."""
+    return bool(_PREFIX_STARTS.intersection(text[max(0, start - 40) : start].split()[-3:]))
+
+
+def _find_streets(text: str, numbers: list[int]) -> Iterator[tuple[int, int]]:
+    for anchor_start, number in _anchors(text, numbers):
         word = text[anchor_start:number].rstrip()
+        low = word.lower()
+        if not (
+            low.endswith(_SUFFIXES)
+            or low in _STREET_WORDS
+            or _could_follow_prefix(text, anchor_start)
+            or _HAS_CITY.match(text, number)
+        ):
+            continue  # most capitalised words before a number: "Seite 3", "Kapitel 12"
         start = anchor_start
         window = max(0, start - 40)
         newline = text.rfind("\n", window, start)

@@ -99,7 +99,9 @@ def _automaton() -> tuple[ahocorasick_rs.AhoCorasick, tuple[tuple[str, ...], ...
         for word in members:
             families_of[word].append(family)
     words = sorted(families_of)
-    automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MatchKind.Standard)
+    automaton = ahocorasick_rs.AhoCorasick(
+        words, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=ahocorasick_rs.Implementation.DFA
+    )  # a DFA takes a few milliseconds more to build once and searches twice as fast
     return automaton, tuple(tuple(families_of[word]) for word in words)
 
 
