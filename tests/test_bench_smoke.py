@@ -20,3 +20,17 @@ def test_ttft_benchmark_runs_and_prints_paired_figures():
     rows = [line for line in done.stdout.splitlines() if line.startswith(("ollama ", "openai "))]
     assert len(rows) == 6  # two services x (short question, running conversation, unseen history)
     assert "Verlauf, neue Frage" in done.stdout and "Median der Paare" in done.stdout
+
+
+def test_privacy_benchmark_prints_recall_and_speed_beside_a_reference():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "privacy_eval.py"), "--megabytes", "0.05", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    speed = [line for line in done.stdout.splitlines() if "MB/s" in line and "Referenz" in line]
+    assert len(speed) == 2  # the labelled corpus and clean administrative text
+    assert "Adversarial-Korpus" in done.stdout and "Saubere Negativdokumente" in done.stdout
