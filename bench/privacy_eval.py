@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 from tests.privacy_adversarial import CASES, NEGATIVES, evaluate_adversarial  # noqa: E402
 from tests.privacy_corpus import load_corpus  # noqa: E402
 from tests.privacy_eval import evaluate  # noqa: E402
-from workbench.privacy import scan  # noqa: E402
+from workbench.privacy import parts, scan  # noqa: E402
 
 
 def main() -> None:
@@ -71,6 +71,10 @@ def main() -> None:
     )
     print("zusammengesetzten Text, damit nichts aus einem früheren Lauf wiederverwendet wird.")
     print("Referenz im selben Lauf: ein einziger Regex-Durchlauf, der nur die Wörter des Textes zählt.")
+    print(
+        f"Texte ab {parts.PARALLEL_FROM:,} Zeichen prüft die Werkbank in Teilen auf {parts.workers()} Prozess(en); "
+        "die Referenz läuft auf einem.".replace(",", ".")
+    )
     for label, sample in samples.items():
         texts = [_text_of_size(sample, size, shift) for shift in range(args.runs)]
         scan(texts[0][:10_000])  # warm-up

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from workbench.privacy import parts
 from workbench.privacy.addresses import _find_addresses
 from workbench.privacy.emails import _find_emails
 from workbench.privacy.health import _find_health
@@ -180,6 +181,18 @@ def scan(text: str) -> list[Finding]:
     """Find personal data in `text`. Offsets index into `text`; results are sorted and do not overlap."""
     if not text:
         return []
+    found = parts.scan_in_parts(text, _scan_part)  # a large text on several cores
+    if found is None:
+        return _scan(text)
+    return [Finding(kind, start, end, text[start:end]) for kind, start, end in _resolve(found)]
+
+
+def _scan_part(window: str, keep_from: int, keep_to: int) -> list[tuple[str, int, int]]:
+    """The findings of `window` that start in `window[keep_from:keep_to]` (runs in a worker process)."""
+    return [(f.kind, f.start, f.end) for f in _scan(window) if keep_from <= f.start < keep_to]
+
+
+def _scan(text: str) -> list[Finding]:
     # Detect on the normalised text (no zero-width characters, full-width digits, look-alikes),
     # report offsets into the original.
     normal = normalize(text)
