@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.errors import WorkbenchError
+from workbench.errors import ToolsRefused, WorkbenchError
 from workbench.gateway import ChatRequest, Gateway, Result
 from workbench.policy import Level, PrivacyAction, Schutzstufe, parse_schutzstufe
 from workbench.routes import RouteData, analyze, attribute_complaints, runs
@@ -162,6 +162,8 @@ class StepResult:
     tool_runs: list[ToolRun] = field(default_factory=list)
     comment: Result | None = None
     guided: bool = False
+    # Why a step meant for tool calls ran in guided mode (the service refused tools), in German.
+    fallback: str = ""
 
 
 def validate(name: str, arguments: dict[str, Any] | str) -> tuple[Tool | None, dict[str, Any], str]:
@@ -275,47 +277,69 @@ def run_step(
         return response.result
 
     if use_tools:
-        definitions = [tool.definition() for tool in TOOLS.values()]
-        for _ in range(MAX_TOOL_CALLS_PER_STEP):
-            result = ask(definitions)
-            if not result.tool_calls:
-                outcome.comment = result
-                history.append({"role": "assistant", "content": result.text})
-                return outcome
-            history.append(
-                {
-                    "role": "assistant",
-                    "content": result.text,
-                    "tool_calls": [
-                        {
-                            "id": c.id,
-                            "type": "function",
-                            "function": {"name": c.name, "arguments": _json(c.arguments)},
-                        }
-                        for c in result.tool_calls
-                    ],
-                }
+        try:
+            return _with_tools(data, outcome, history, ask)
+        except ToolsRefused as exc:  # the service takes no tool definitions: the workbench calls the tool
+            outcome.guided = True
+            outcome.fallback = (
+                f"{exc.user_message} Deshalb hat die Werkbank das Werkzeug dieses Schritts selbst aufgerufen "
+                "(geführter Modus); das Modell kommentiert das Ergebnis."
             )
-            for call in result.tool_calls:
-                tool_run = run_tool(data, call.name, call.arguments)
-                outcome.tool_runs.append(tool_run)
-                content = (
-                    _json(tool_run.result) if tool_run.error == "" else _json({"fehler": tool_run.error})
-                )
-                history.append(
-                    {"role": "tool", "tool_call_id": call.id, "name": call.name, "content": content}
-                )
+    return _guided(data, outcome, history, ask)
+
+
+def _with_tools(
+    data: RouteData,
+    outcome: StepResult,
+    history: AgentHistory,
+    ask: Callable[[list[dict[str, Any]] | None], Result],
+) -> StepResult:
+    """The model calls the tools itself, up to `MAX_TOOL_CALLS_PER_STEP` rounds."""
+    definitions = [tool.definition() for tool in TOOLS.values()]
+    for _ in range(MAX_TOOL_CALLS_PER_STEP):
+        result = ask(definitions)
+        if not result.tool_calls:
+            outcome.comment = result
+            history.append({"role": "assistant", "content": result.text})
+            return outcome
         history.append(
             {
-                "role": "user",
-                "content": "Das Schrittlimit ist erreicht. Fassen Sie das Ergebnis kurz zusammen.",
+                "role": "assistant",
+                "content": result.text,
+                "tool_calls": [
+                    {
+                        "id": c.id,
+                        "type": "function",
+                        "function": {"name": c.name, "arguments": _json(c.arguments)},
+                    }
+                    for c in result.tool_calls
+                ],
             }
         )
-        outcome.comment = ask(None)
-        history.append({"role": "assistant", "content": outcome.comment.text})
-        return outcome
+        for call in result.tool_calls:
+            tool_run = run_tool(data, call.name, call.arguments)
+            outcome.tool_runs.append(tool_run)
+            content = _json(tool_run.result) if tool_run.error == "" else _json({"fehler": tool_run.error})
+            history.append({"role": "tool", "tool_call_id": call.id, "name": call.name, "content": content})
+    history.append(
+        {
+            "role": "user",
+            "content": "Das Schrittlimit ist erreicht. Fassen Sie das Ergebnis kurz zusammen.",
+        }
+    )
+    outcome.comment = ask(None)
+    history.append({"role": "assistant", "content": outcome.comment.text})
+    return outcome
 
-    # guided mode: the workbench calls the tool, the model comments on its result
+
+def _guided(
+    data: RouteData,
+    outcome: StepResult,
+    history: AgentHistory,
+    ask: Callable[[list[dict[str, Any]] | None], Result],
+) -> StepResult:
+    """Guided mode: the workbench calls the step's tool, the model comments on its result."""
+    step = outcome.step
     guided_run = run_tool(data, step.tool, {}) if step.tool else None
     if guided_run:
         outcome.tool_runs.append(guided_run)

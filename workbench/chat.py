@@ -43,6 +43,7 @@ class Conversation:
     pseudonymize: bool = False
     system: str = ""  # instructions sent first with every request (use cases)
     title: str = "Freier Chat – KI-Werkbank"
+    max_tokens: int | None = None  # the answer's length limit (a use case's); None: the endpoint's
 
     def effective_schutzstufe(self, selected: Level) -> Schutzstufe | None:
         level = parse_schutzstufe(selected)
@@ -76,6 +77,7 @@ class Conversation:
             purpose=purpose,
             privacy_action=privacy_action or (OPTION_PSEUDONYMIZE if self.pseudonymize else None),
             json_schema=json_schema,
+            max_tokens=self.max_tokens,
         )
 
     def add_user(self, prompt: str, sent_at: Level | None = None) -> Entry:

@@ -68,6 +68,10 @@ class Classification(StrEnum):
         return "lokal" if self is Classification.LOCAL else "öffentlicher Dienst"
 
 
+# Long enough for every built-in exercise's answer; a looping small model stops after a minute or so.
+DEFAULT_MAX_TOKENS = 2048
+
+
 class Kind(StrEnum):
     OLLAMA = "ollama"
     OPENAI = "openai"
@@ -88,6 +92,13 @@ class Endpoint:
     timeout: float = 120.0
     connect_timeout: float = 5.0
     builtin: bool = False
+    # How to ask for JSON: "auto" tries json_schema, then json_object with the schema, then the
+    # instruction alone, and remembers what the server accepted; or one of those fixed.
+    structured_output: str = "auto"
+    # Tool calling: "auto" tries it and falls back to the guided mode if the server refuses; "on"/"off".
+    tools: str = "auto"
+    # The longest answer in tokens (OpenAI max_tokens, Ollama num_predict): a runaway model stops here.
+    max_tokens: int = DEFAULT_MAX_TOKENS
 
     @property
     def is_local(self) -> bool:
@@ -96,6 +107,9 @@ class Endpoint:
     @property
     def host(self) -> str:
         return (urlsplit(self.base_url).hostname or "").lower()
+
+
+STRUCTURED_OUTPUT_MODES = ("auto", "json_schema", "json_object", "prompt")
 
 
 @dataclass(frozen=True)
@@ -199,6 +213,9 @@ ENDPOINT_KEYS = (
     "classification",
     "timeout",
     "enabled",
+    "structured_output",
+    "tools",
+    "max_tokens",
 )
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 _ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -824,6 +841,29 @@ def _parse_endpoint(
             bad("timeout", "Erwartet wird eine positive Zahl in Sekunden, z. B. 120.")
         else:
             values["timeout"] = float(timeout)
+
+    structured = raw.get("structured_output")
+    if structured is not None:
+        if structured not in STRUCTURED_OUTPUT_MODES:
+            bad(
+                "structured_output",
+                'Erwartet wird "auto" (die Werkbank probiert aus, was der Dienst kann), "json_schema", '
+                '"json_object" oder "prompt".',
+            )
+        else:
+            values["structured_output"] = structured
+    tools = raw.get("tools")
+    if tools is not None:
+        if tools is True or tools is False or tools == "auto":
+            values["tools"] = {True: "on", False: "off"}.get(tools, "auto")
+        else:
+            bad("tools", 'Erwartet wird true, false oder "auto" (ausprobieren, sonst geführter Modus).')
+    max_tokens = raw.get("max_tokens")
+    if max_tokens is not None:
+        if isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or not 16 <= max_tokens <= 200_000:
+            bad("max_tokens", "Erwartet wird eine ganze Zahl zwischen 16 und 200000, z. B. 2048.")
+        else:
+            values["max_tokens"] = max_tokens
 
     if not ok:
         return entry(None)

@@ -111,6 +111,10 @@ class InvalidRequest(BackendError):
     title = "Anfrage abgelehnt"
 
 
+class ToolsRefused(BackendError):
+    """The server does not accept tool definitions; the caller can work without them."""
+
+
 class RedirectRefused(BackendError):
     """The endpoint answered with a redirect (3xx). Followed, it could carry Stufe-2 data elsewhere."""
 

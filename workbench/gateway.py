@@ -41,6 +41,8 @@ from workbench.policy import (
     parse_schutzstufe,
 )
 from workbench.privacy import MessageFinding, StreamRestorer, describe, pseudonymize_messages, scan_messages
+from workbench.runaway import EXPLANATION as RUNAWAY_EXPLANATION
+from workbench.runaway import RepetitionGuard
 from workbench.transparency import Notice, export_json, export_markdown, export_text, now
 
 log = logging.getLogger("workbench.gateway")
@@ -64,6 +66,8 @@ class ChatRequest:
     json_schema: JSONDict | None = None
     # Functions the model may call (OpenAI-style definitions; both backends).
     tools: list[JSONDict] | None = None
+    # The answer's length limit in tokens; None: the endpoint's max_tokens.
+    max_tokens: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "schutzstufe", parse_schutzstufe(self.schutzstufe))
@@ -138,6 +142,18 @@ class Result:
         return export_json(self.text, self.notice, privacy=privacy)
 
 
+def _stop_explanation(stopped: str, tokens: int) -> str:
+    """Why an answer ended early, for the notice: the length limit or a loop."""
+    if stopped == "limit":
+        return (
+            f"Die Antwort wurde nach {tokens:,} Tokens beendet (Längengrenze max_tokens); sie kann mitten im "
+            "Satz abbrechen.".replace(",", ".")
+        )
+    if stopped == "repetition":
+        return RUNAWAY_EXPLANATION
+    return ""
+
+
 class Response:
     """A lazy answer: iterate once for the text chunks, then read `result`. Replays after the first pass."""
 
@@ -180,6 +196,9 @@ class Response:
         # A server may echo a key back as answer text; it never reaches the screen, a copy or the log.
         redactor = StreamRedactor(self._gateway.secrets())
         calls: tuple[ToolCall, ...] = ()
+        guard = RepetitionGuard()
+        stopped = ""  # why the answer ended before the model finished: "limit" or "repetition"
+        finish_reason = None
         try:
             # The answer is lazy: the session's Schutzstufe may have changed since `chat()` said yes.
             backend = self._gateway._contact(self.endpoint, self.request.purpose)
@@ -190,13 +209,17 @@ class Response:
             raise
         # From here on the request may reach the endpoint: every way out records exactly one row.
         try:
-            for event in backend.stream_chat(
+            options = dict(self.request.options or {})
+            if self.request.max_tokens:
+                options["max_tokens"] = self.request.max_tokens
+            events = backend.stream_chat(
                 self._messages,
                 self.model,
-                options=self.request.options,
+                options=options or None,
                 json_schema=self.request.json_schema,
                 tools=self.request.tools,
-            ):
+            )
+            for event in events:
                 calls += event.tool_calls
                 if event.text:
                     if ttft is None:
@@ -205,8 +228,15 @@ class Response:
                     if text:
                         self._chunks.append(text)
                         yield text
+                    if guard.feed(event.text):
+                        stopped = "repetition"
+                        close = getattr(events, "close", None)
+                        if close is not None:
+                            close()  # stop reading: the connection closes, the model stops
+                        break
                 if event.done:
                     usage = event.usage or Usage()
+                    finish_reason = event.finish_reason
         except StreamInterrupted as exc:
             if not self._chunks:
                 self._failed(type(exc).__name__)
@@ -235,9 +265,12 @@ class Response:
             yield tail
         total = time.perf_counter() - start
         settings = self._gateway.settings
-        complete = error is None
+        if finish_reason == "length" and not stopped:
+            stopped = "limit"
+        limit = self.request.max_tokens or self.endpoint.max_tokens
+        complete = error is None and not stopped
         self._result = Result(
-            text="".join(self._chunks),
+            text=guard.trimmed("".join(self._chunks)),
             complete=complete,
             model=self.model,
             endpoint=self.endpoint,
@@ -256,6 +289,8 @@ class Response:
                 organisation_notice=settings.notice_text,
                 complete=complete,
                 pseudonymized=self.privacy.pseudonymized,
+                stopped=stopped,
+                incomplete_reason=_stop_explanation(stopped, usage.completion_tokens or limit),
             ),
             ttft_s=ttft,
             total_s=total,

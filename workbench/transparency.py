@@ -54,6 +54,10 @@ class Notice:
     organisation: str = ""
     organisation_notice: str = ""
     complete: bool = True
+    # Why an unfinished answer ended: "" (the connection broke off), "limit" or "repetition",
+    # and the German sentence that says so.
+    stopped: str = ""
+    incomplete_reason: str = ""
     pseudonymized: bool = False  # personal data was replaced by placeholders before sending
     human_edited: bool = False  # a person changed the AI output afterwards (e.g. corrected table cells)
     method: str = ""  # for results computed without AI: how they were computed
@@ -88,7 +92,10 @@ class Notice:
                     "ersetzt und wurden nur in dieser Anzeige wieder eingesetzt."
                 )
             if not self.complete:
-                parts.append("Die Antwort ist unvollständig, die Verbindung brach vorzeitig ab.")
+                parts.append(
+                    self.incomplete_reason
+                    or "Die Antwort ist unvollständig, die Verbindung brach vorzeitig ab."
+                )
             if self.human_edited:
                 parts.append("Das Ergebnis wurde anschließend von einer Person bearbeitet.")
             parts.append(RESPONSIBILITY)
@@ -117,6 +124,7 @@ class Notice:
                     "data_leaves_organisation": self.classification is Classification.PUBLIC,
                     "schutzstufe": self.schutzstufe,
                     "complete": self.complete,
+                    "stopped": self.stopped or None,
                     "pseudonymized": self.pseudonymized,
                     "human_edited": self.human_edited,
                     "human_review_required": True,

@@ -7,6 +7,7 @@ the backend. Backends are created by the gateway alone: no page or command const
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,16 @@ MALFORMED = (ValueError, TypeError, AttributeError, KeyError, IndexError)
 
 # A chat message, a tool definition or a model option set, in the OpenAI-style shape both backends take.
 JSONDict = dict[str, Any]
+
+
+def format_instruction(schema: JSONDict) -> JSONDict:
+    """The system message that asks for JSON when the server cannot be told to produce it."""
+    return {
+        "role": "system",
+        "content": "Antworte ausschließlich mit einem JSON-Objekt, ohne Text davor oder danach. "
+        f"Es muss diesem JSON-Schema entsprechen: {json.dumps(schema, ensure_ascii=False)}",
+    }
+
 
 _KEEP_PARTIAL = "Der bisher empfangene Text bleibt erhalten. Senden Sie die Anfrage erneut."
 

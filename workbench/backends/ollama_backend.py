@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator, Sequence
+from typing import Literal
 
 import httpx
 import ollama
@@ -23,6 +24,7 @@ from workbench.backends.base import (
     StreamEvent,
     ToolCall,
     Usage,
+    format_instruction,
 )
 from workbench.config import Endpoint
 from workbench.errors import (
@@ -149,7 +151,8 @@ class OllamaBackend(Backend):
 
     def capabilities(self, model: str) -> frozenset[str]:
         try:
-            return frozenset(self._client.show(model).capabilities or [])
+            found = frozenset(self._client.show(model).capabilities or [])
+            return found - {"tools"} if self.endpoint.tools == "off" else found
         except (ollama.ResponseError, httpx.HTTPError, ConnectionError, OSError) as exc:
             raise self._map(exc, model) from exc
         except MALFORMED as exc:
@@ -166,13 +169,21 @@ class OllamaBackend(Backend):
     ) -> Iterator[StreamEvent]:
         received_any = False
         calls: list[ToolCall] = []
+        # The answer's length limit is Ollama's num_predict; a use case may set its own.
+        settings = dict(options or {})
+        settings.setdefault("num_predict", settings.pop("max_tokens", self.endpoint.max_tokens))
+        # structured_output: the schema as format (Ollama 0.5 and later), plain JSON mode, or instruction only
+        answer_format: JSONDict | Literal["json"] | None = json_schema
+        if json_schema is not None and self.endpoint.structured_output in ("json_object", "prompt"):
+            answer_format = "json" if self.endpoint.structured_output == "json_object" else None
+            messages = [format_instruction(json_schema), *messages]
         try:
             stream = self._client.chat(
                 model=model,
                 messages=self._messages(messages),
                 stream=True,
-                options=options or None,
-                format=json_schema,
+                options=settings,
+                format=answer_format,
                 tools=list(tools) if tools else None,
             )
             for part in stream:

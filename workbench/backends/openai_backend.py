@@ -1,8 +1,13 @@
 """OpenAI-compatible backend on the official ``openai`` client (SSE streaming).
 
-Serves the public OpenAI API as well as OpenAI-compatible gateways of a data centre. Usage comes
-from the final stream chunk (``stream_options.include_usage``); gateways that reject that option
-are retried once without it. Error messages from the service can contain parts of the API key,
+Serves the public OpenAI API as well as OpenAI-compatible gateways of a data centre (vLLM, the
+LiteLLM proxy, llama.cpp's server, Ollama's ``/v1``). These servers differ, so the backend
+negotiates: usage comes from the final stream chunk (``stream_options.include_usage``), and a
+server that rejects that option is asked once more without it; structured output is asked for as
+``json_schema``, then as ``json_object`` with the schema, then by instruction alone, and what a
+server accepted is remembered per model; a server that rejects tool definitions raises
+`ToolsRefused`, so the caller can do without them. Every answer is limited to the endpoint's
+``max_tokens``. Error messages from the service can contain parts of the API key,
 so every detail shown to the user passes through `redact`.
 """
 
@@ -17,7 +22,16 @@ from urllib.parse import urlsplit
 import httpx2
 import openai
 
-from workbench.backends.base import MALFORMED, Backend, JSONDict, ModelInfo, StreamEvent, ToolCall, Usage
+from workbench.backends.base import (
+    MALFORMED,
+    Backend,
+    JSONDict,
+    ModelInfo,
+    StreamEvent,
+    ToolCall,
+    Usage,
+    format_instruction,
+)
 from workbench.config import Endpoint
 from workbench.errors import (
     AuthenticationFailed,
@@ -28,6 +42,7 @@ from workbench.errors import (
     ModelNotFound,
     RateLimited,
     ServerFailure,
+    ToolsRefused,
     redact,
 )
 
@@ -36,10 +51,18 @@ log = logging.getLogger("workbench.backends.openai")
 # A gateway without keys still needs a non-empty string for the client.
 _NO_KEY = "keiner-erforderlich"
 
+# The ways to ask for JSON, strongest first (see `structured_output` in workbench.toml).
+FORMAT_STEPS = ("json_schema", "json_object", "prompt")
+
 
 class OpenAIBackend(Backend):
     def __init__(self, endpoint: Endpoint, api_key: str | None = None) -> None:
         super().__init__(endpoint, api_key)
+        # OpenAI's own API calls the limit max_completion_tokens (newer models reject max_tokens).
+        host = (urlsplit(endpoint.base_url).hostname or "").lower().rstrip(".")
+        self._limit_name = "max_completion_tokens" if host == "api.openai.com" else "max_tokens"
+        self._formats: dict[str, str] = {}  # model -> the way of asking for JSON its server accepted
+        self._tools_refused: set[str] = set()  # models whose server rejected tool definitions
         self._client = openai.OpenAI(
             api_key=api_key or _NO_KEY,
             base_url=endpoint.base_url,
@@ -116,6 +139,14 @@ class OpenAIBackend(Backend):
             )
         raise exc
 
+    def _format_steps(self, model: str) -> tuple[str, ...]:
+        """The ways to ask for JSON to try, in order: the configured one, or what worked before."""
+        configured = self.endpoint.structured_output
+        if configured != "auto":
+            return (configured,)
+        known = self._formats.get(model)
+        return FORMAT_STEPS[FORMAT_STEPS.index(known) :] if known else FORMAT_STEPS
+
     def _open_stream(
         self,
         messages: Sequence[JSONDict],
@@ -124,14 +155,57 @@ class OpenAIBackend(Backend):
         json_schema: JSONDict | None,
         tools: Sequence[JSONDict] | None,
     ) -> Any:  # the client's Stream[ChatCompletionChunk]; its overloads cannot see through **kwargs
-        kwargs: JSONDict = dict(model=model, messages=list(messages), stream=True, **(options or {}))
+        base: JSONDict = dict(model=model, stream=True, **(options or {}))
+        base[self._limit_name] = base.pop("max_tokens", None) or self.endpoint.max_tokens
         if tools:
-            kwargs["tools"] = list(tools)
-        if json_schema is not None:
-            kwargs["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "antwort", "schema": json_schema, "strict": False},
-            }
+            base["tools"] = list(tools)
+        steps = self._format_steps(model) if json_schema is not None else ("",)
+        for number, step in enumerate(steps):
+            kwargs = dict(base, messages=list(messages))
+            if step == "json_schema":
+                kwargs["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {"name": "antwort", "schema": json_schema, "strict": False},
+                }
+            elif step == "json_object":  # llama.cpp's server: grammar-constrained JSON from the schema
+                kwargs["response_format"] = {"type": "json_object", "schema": json_schema}
+            elif step == "prompt" and json_schema is not None:
+                kwargs["messages"] = [format_instruction(json_schema), *messages]
+            try:
+                stream = self._create(kwargs)
+            except (
+                openai.BadRequestError,
+                openai.UnprocessableEntityError,
+                openai.InternalServerError,
+            ) as exc:
+                if tools and _about(self._detail(exc), "tool"):
+                    self._tools_refused.add(model)
+                    raise ToolsRefused(
+                        f"„{self.endpoint.label}“ nimmt keine Werkzeugdefinitionen an.",
+                        "Die Werkbank arbeitet ohne Werkzeugaufrufe weiter. Wer das dauerhaft will, setzt "
+                        "tools = false für diesen Dienst in workbench.toml.",
+                    ) from exc
+                status = getattr(exc, "status_code", 0)
+                caused_by_format = status in (400, 422) or any(
+                    _about(self._detail(exc), word)
+                    for word in ("response_format", "json", "schema", "format")
+                )
+                if number + 1 < len(steps) and step != "prompt" and caused_by_format:
+                    log.info(
+                        "%s rejected response_format %s for %s: trying %s",
+                        self.endpoint.id,
+                        step,
+                        model,
+                        steps[number + 1],
+                    )
+                    continue  # the format option was refused: the next weaker way of asking for JSON
+                raise
+            if step:
+                self._formats[model] = step
+            return stream
+        raise AssertionError("no format step was tried")
+
+    def _create(self, kwargs: JSONDict) -> Any:
         try:
             return self._client.chat.completions.create(stream_options={"include_usage": True}, **kwargs)
         except openai.BadRequestError as exc:
@@ -191,13 +265,22 @@ class OpenAIBackend(Backend):
             raise self.malformed("die Modellliste") from exc
 
     def capabilities(self, model: str) -> frozenset[str]:
-        """The protocol has no capability query. OpenAI's own API calls tools with every chat model;
-        for any other OpenAI-compatible server the answer is "unknown" (the agent's guided mode)."""
-        host = (urlsplit(self.endpoint.base_url).hostname or "").lower().rstrip(".")
-        return frozenset({"tools"}) if host == "api.openai.com" else frozenset()
+        """The protocol has no capability query: tools are tried unless `tools = false`; a server that
+        rejected them once (`ToolsRefused`) is not asked again in this process."""
+        if self.endpoint.tools == "off" or model in self._tools_refused:
+            return frozenset()
+        return frozenset({"tools"})
+
+    def format_used(self, model: str) -> str | None:
+        """How JSON was last asked for successfully with `model` ("json_schema", "json_object", "prompt")."""
+        return self._formats.get(model)
 
     def version(self) -> str:
         return "OpenAI-kompatibel"  # the protocol has no version call; list_models checks reachability
+
+
+def _about(detail: str, word: str) -> bool:
+    return word in detail.lower()
 
 
 def _tool_calls(parts: dict[int, dict[str, str]]) -> tuple[ToolCall, ...]:

@@ -41,6 +41,12 @@ def step_card(outcome: StepResult, key: str) -> None:
             f"Absicht: {step.intent}"
             + (" · geführter Modus" if outcome.guided else " · Werkzeugaufruf durch das Modell")
         )
+        if outcome.fallback:
+            st.info(outcome.fallback, icon=":material/build:")
+        elif not outcome.guided and not outcome.tool_runs:
+            st.caption(
+                "Das Modell hat in diesem Schritt kein Werkzeug aufgerufen, sondern direkt geantwortet."
+            )
         for index, run in enumerate(outcome.tool_runs):
             st.markdown(f"**Werkzeug:** `{run.name}`")
             st.code(

@@ -88,7 +88,11 @@ def missing_required(usecase: UseCase, values: dict[str, object]) -> list[str]:
 def conversation(usecase: UseCase, values: dict[str, object]) -> Conversation:
     conv = st.session_state.get(key(usecase, "conversation"))
     if conv is None:
-        conv = Conversation(system=usecase.render_system(values), title=f"{usecase.title} – KI-Werkbank")
+        conv = Conversation(
+            system=usecase.render_system(values),
+            title=f"{usecase.title} – KI-Werkbank",
+            max_tokens=usecase.max_tokens,
+        )
         st.session_state[key(usecase, "conversation")] = conv
     return conv
 

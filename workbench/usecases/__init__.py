@@ -81,6 +81,7 @@ class UseCase:
     columns: tuple[Column, ...] = ()
     source: str = ""  # file the definition came from
     builtin: bool = True
+    max_tokens: int | None = None  # the answer's length limit; None: the endpoint's max_tokens
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -323,6 +324,13 @@ def parse_usecase(
         r.bad("tips", 'Erwartet wird eine Liste von Texten, z. B. tips = ["Fakten prüfen"].')
         tips = []
 
+    max_tokens = data.get("max_tokens")
+    if max_tokens is not None and (
+        isinstance(max_tokens, bool) or not isinstance(max_tokens, int) or not 16 <= max_tokens <= 200_000
+    ):
+        r.bad("max_tokens", "Erwartet wird eine ganze Zahl zwischen 16 und 200000, z. B. 1500.")
+        max_tokens = None
+
     columns = []
     output = data.get("output", {})
     if kind == "table":
@@ -354,6 +362,7 @@ def parse_usecase(
         columns=tuple(columns),
         source=file,
         builtin=builtin,
+        max_tokens=max_tokens,
     )
 
 
