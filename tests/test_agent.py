@@ -176,4 +176,7 @@ def test_openai_compatible_servers_are_asked_with_tools_unless_configured_off(wo
         endpoint = load_settings().endpoint("openai")
         assert endpoint.tools == "auto"
         assert create_backend(endpoint, "sk-test").capabilities("gpt-4o-mini") == frozenset({"tools"})
-        assert create_backend(replace(endpoint, tools="off"), "sk-test").capabilities("gpt-4o-mini") == frozenset()
+        assert (
+            create_backend(replace(endpoint, tools="off"), "sk-test").capabilities("gpt-4o-mini")
+            == frozenset()
+        )

@@ -237,11 +237,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         leaves = "nein" if result.endpoint.is_local else "ja"
         print(result.text)
         print()
-        speed = f", {result.tokens_per_second:.1f} Tokens/s" if result.tokens_per_second else ""
+        first = "nicht gemessen" if result.ttft_s is None else f"{result.ttft_s:.2f} s"
         print(
             f"Modell {result.model} über „{result.endpoint.label}“ ({result.endpoint.classification.german}; "
-            f"Daten verlassen die Organisation: {leaves}); erstes Token nach {result.ttft_s or 0:.2f} s, gesamt "
-            f"{result.total_s:.2f} s, Tokens {result.usage.prompt_tokens}/{result.usage.completion_tokens}{speed}"
+            f"Daten verlassen die Organisation: {leaves}); erstes Token nach {first}, gesamt "
+            f"{result.total_s:.2f} s; {result.token_summary()}"
         )
         print(f"{result.notice.title}: {result.notice.text()}")
         print()

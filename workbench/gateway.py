@@ -128,6 +128,16 @@ class Result:
         generation = self.total_s - (self.ttft_s or 0.0)
         return self.usage.completion_tokens / generation if generation > 0 else None
 
+    def token_summary(self) -> str:
+        """German token figures; a server that did not report them says so instead of showing 0."""
+
+        def count(value: int | None) -> str:
+            return "nicht gemeldet" if value is None else f"{value:,}".replace(",", ".")
+
+        summary = f"Tokens: {count(self.usage.prompt_tokens)} Eingabe / {count(self.usage.completion_tokens)} Ausgabe"
+        speed = self.tokens_per_second  # only when measured: reported tokens and a generation time
+        return summary + (f" · {speed:.1f} Tokens/s".replace(".", ",") if speed else "")
+
     def markdown(self, title: str = "") -> str:
         return export_markdown(self.text, self.notice, title)
 

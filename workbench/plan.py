@@ -124,8 +124,13 @@ def parse_plan(text: str) -> Plan:
         data = extract_json(text)
     except StructuredFormatError as exc:
         raise PlanFormatError(str(exc)) from exc
-    if not isinstance(data, dict) or not isinstance(data.get("segmente"), list) or not data["segmente"]:
+    if not isinstance(data, dict) or not isinstance(data.get("segmente"), list):
         raise PlanFormatError("Im JSON fehlt die Liste „segmente“.")
+    if not data["segmente"]:
+        raise PlanFormatError(
+            "Die Liste „segmente“ ist leer: Das Modell hat keinen einzigen Programmpunkt geplant. Senden Sie "
+            "die Anfrage erneut oder geben Sie mehr Einzelheiten vor."
+        )
     segments = []
     for index, raw in enumerate(data["segmente"], start=1):
         if not isinstance(raw, dict):

@@ -70,6 +70,12 @@ class FakeOpenAI(FakeServer):
         self.models: list[str] = list(names)
         self.api_key: str | None = api_key
         self.retry_after: str | None = None
+        # A server profile like llama.cpp's: response_format types it rejects (with `refusal_status`),
+        # tool definitions it rejects, and whether its stream reports usage at all.
+        self.refused_formats: set[str] = set()
+        self.refuse_tools = False
+        self.refusal_status = 400
+        self.sends_usage = True
 
     def _next_id(self, prefix: str) -> str:
         with self._lock:
@@ -179,6 +185,17 @@ class FakeOpenAI(FakeServer):
         if not self._authorized(ex):
             return
         body = ex.body
+        # Differences between real OpenAI-compatible servers (llama.cpp's, vLLM, LiteLLM):
+        fmt = body.get("response_format")
+        fmt_type = fmt.get("type") if isinstance(fmt, dict) else None
+        if fmt_type in self.refused_formats:
+            message = f"1 validation error: response_format.type Input should be 'text' or 'json_object', got {fmt_type!r}"
+            ex.send_json(self.refusal_status, _error(message, "invalid_request_error", None), self._headers())
+            return
+        if body.get("tools") and self.refuse_tools:
+            message = "tools are not supported with this chat format"
+            ex.send_json(self.refusal_status, _error(message, "invalid_request_error", None), self._headers())
+            return
         requested = str(body.get("model") or "")
         if not requested:
             message = "you must provide a model parameter"
@@ -207,7 +224,9 @@ class FakeOpenAI(FakeServer):
 
         if body.get("stream"):
             options = body.get("stream_options") or {}
-            include_usage = bool(isinstance(options, dict) and options.get("include_usage"))
+            include_usage = (
+                bool(isinstance(options, dict) and options.get("include_usage")) and self.sends_usage
+            )
             chunk_base = {
                 "id": completion_id,
                 "object": "chat.completion.chunk",

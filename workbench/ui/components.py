@@ -46,12 +46,7 @@ def result_metrics(result: Result) -> str:
     if result.ttft_s is not None:
         parts.append(f"erstes Token nach {result.ttft_s:.2f} s")
     parts.append(f"gesamt {result.total_s:.2f} s")
-    if result.usage.prompt_tokens is not None or result.usage.completion_tokens is not None:
-        parts.append(
-            f"Tokens: {result.usage.prompt_tokens or 0} Eingabe / {result.usage.completion_tokens or 0} Ausgabe"
-        )
-    if result.tokens_per_second:
-        parts.append(f"{result.tokens_per_second:.1f} Tokens/s")
+    parts.append(result.token_summary())
     return " · ".join(parts)
 
 
@@ -62,6 +57,8 @@ def result_footer(result: Result, key: str) -> None:
             f"**Antwort unvollständig:** {result.error.user_message} {result.error.hint}",
             icon=":material/link_off:",
         )
+    elif not result.complete and result.notice.incomplete_reason:  # the length limit or a loop
+        st.warning(f"**Antwort unvollständig:** {result.notice.incomplete_reason}", icon=":material/block:")
     if result.privacy is not None and result.privacy.findings and not result.privacy.pseudonymized:
         from workbench.privacy import describe
 
