@@ -23,6 +23,13 @@ PY="$VENV/env/bin/python"
 export PATH="$VENV/env/bin:$PATH"
 
 step "Installiere die Werkbank mit ihren Testwerkzeugen (nur was pyproject.toml nennt)"
+# llama-cpp-python (the real model server of the tests) is compiled on the first run: 10–30 minutes on
+# two cores, afterwards pip takes it from its cache. Built for the common x86-64 feature set, not for
+# this machine's newest instructions, so the cached wheel runs on any machine the cache moves to.
+export CMAKE_ARGS="${CMAKE_ARGS:--DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF}"
+if ! "$PY" -m pip cache list llama_cpp_python 2>/dev/null | grep -q llama_cpp_python; then
+  echo "Erster Lauf: llama-cpp-python wird übersetzt (10–30 Minuten); spätere Läufe nehmen es aus dem Cache."
+fi
 if ! "$PY" -m pip install --disable-pip-version-check --upgrade pip >>"$INSTALL_LOG" 2>&1 ||
   ! "$PY" -m pip install --disable-pip-version-check -e ".[test]" >>"$INSTALL_LOG" 2>&1; then
   grep -v "is neither a file nor a directory" "$INSTALL_LOG" | tail -40 >&2

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes import FakeOllama, FakeOpenAI
+from workbench.backends import create_backend
 from workbench.config import load_settings
 from workbench.gateway import Gateway
 
@@ -30,6 +31,17 @@ def _openai_server():
         yield server
 
 
+@pytest.fixture(scope="session")
+def real_server(tmp_path_factory):
+    """llama-cpp-python's OpenAI-compatible server with Gemma 3 270M, once per session (see
+    tests/real_server.py)."""
+    from tests import real_server as llama
+
+    server = llama.start(tmp_path_factory.mktemp("llama"))
+    yield server
+    llama.stop(server)
+
+
 @pytest.fixture
 def fake_ollama(_ollama_server):
     _ollama_server.reset()
@@ -48,6 +60,8 @@ def fake_openai(_openai_server):
 @pytest.fixture
 def workbench_env(fake_ollama, fake_openai, tmp_path, monkeypatch):
     """Environment for the app and the CLI: both built-in endpoints point at the fakes."""
+    # Backends remember per process what a server accepted (formats, tools): every test starts fresh.
+    create_backend.cache_clear()
     monkeypatch.chdir(tmp_path)  # no stray workbench.toml from the working directory
     for name in ("WORKBENCH_CONFIG", "OLLAMA_MODEL", "OPENAI_MODEL", "OLLAMA_API_KEY"):
         monkeypatch.delenv(name, raising=False)

@@ -111,10 +111,9 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
     raise TimeoutError("streamlit did not become healthy")
 
 
-@pytest.fixture
-def running_app(workbench_env, tmp_path):
+def _start_app(workbench_env, tmp_path, config_text: str):
     config = tmp_path / "browser.toml"
-    config.write_text('[organisation]\nname = "Stadt Musterstadt"\n', encoding="utf-8")
+    config.write_text(config_text, encoding="utf-8")
     port = _free_port()
     env = {**workbench_env, "WORKBENCH_CONFIG": str(config), "PYTHONUNBUFFERED": "1"}
     log_path = tmp_path / "streamlit.log"
@@ -140,6 +139,33 @@ def running_app(workbench_env, tmp_path):
                 process.kill()
     server_log = log_path.read_text()
     assert "Traceback" not in server_log, server_log
+
+
+@pytest.fixture
+def running_app(workbench_env, tmp_path):
+    yield from _start_app(workbench_env, tmp_path, '[organisation]\nname = "Stadt Musterstadt"\n')
+
+
+@pytest.fixture
+def app_with_real_server(workbench_env, tmp_path, real_server):
+    from tests.real_server import CHAT_MODEL
+
+    yield from _start_app(
+        workbench_env,
+        tmp_path,
+        f"""[organisation]
+name = "Stadt Musterstadt"
+
+[[endpoints]]
+id = "rz-llama"
+label = "Rechenzentrum (llama.cpp)"
+kind = "openai"
+base_url = "{real_server.url}"
+model = "{CHAT_MODEL}"
+classification = "lokal"
+max_tokens = 128
+""",
+    )
 
 
 def test_chat_at_schutzstufe_2_in_chromium(running_app, browser, fake_ollama, fake_openai):
@@ -456,3 +482,30 @@ def test_workshop_comparison_and_evaluation_in_chromium(
     runs = log.runs(workshop=code)
     assert runs["session"].nunique() == 2
     assert sorted(runs["rating"].dropna()) == ["besser", "besser", "schlechter", "schlechter"]
+
+
+@pytest.mark.real_server
+@pytest.mark.timeout(600)
+def test_chat_with_a_real_in_house_server_in_chromium(app_with_real_server, browser, fake_openai):
+    from playwright.sync_api import expect
+
+    page = _page(browser, 1000)
+    page.goto(app_with_real_server)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("KI-Dienst")).to_be_visible()
+    sidebar.get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="Rechenzentrum (llama.cpp)").click()
+    _wait_idle(page)
+    sidebar.get_by_role("link", name="Freier Chat").click()
+    expect(page.get_by_role("heading", name="Freier Chat")).to_be_visible()
+    chat_box = page.get_by_placeholder("Ihre Frage oder Aufgabe …")
+    chat_box.fill("Nenne zwei Ideen für einen Neujahrsempfang.")
+    chat_box.press("Enter")
+    notice_text = page.locator("[data-testid=stCaptionContainer]", has_text="Transparenzhinweis").first
+    expect(notice_text).to_contain_text("Rechenzentrum (llama.cpp)", timeout=300_000)
+    expect(notice_text).to_contain_text("Schutzstufe 2")
+    expect(notice_text).to_contain_text("lokal")
+    expect(page.get_by_text("Tokens:").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "chat-real-server.png"), full_page=True)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    assert fake_openai.chat_requests == []

