@@ -103,3 +103,18 @@ def test_failed_step_waits_in_the_panel_and_is_retried(workbench_env, fake_ollam
     assert not at.button(key="ag_next").disabled  # step 2 may follow
     assert len(fake_ollama.chat_requests) == 1
     assert fake_openai.requests == []
+
+
+def test_a_service_that_refuses_tools_runs_the_step_guided_and_says_why(
+    workbench_env, fake_ollama, fake_openai
+):
+    fake_openai.refuse_tools = True
+    fake_openai.replies.append(Reply(text="Kommentar ohne Werkzeuge."))
+    at = start(schutzstufe=1, endpoint_id="openai")
+    assert at.radio(key="ag_mode").value == "Werkzeugaufrufe"  # tools = "auto": tried first
+    at.button(key="ag_next").click().run()
+    no_exception(at)
+    assert "Kommentar ohne Werkzeuge." in texts(at.markdown)
+    shown = texts(at.info)
+    assert "nimmt keine Werkzeugdefinitionen an" in shown and "geführter Modus" in shown
+    assert "geführter Modus" in texts(at.caption)
