@@ -146,3 +146,27 @@ def test_new_file_appears_without_restart(tmp_path):
     assert read_catalog(settings).get("einladung_ehrenamt") is None
     (folder / "neu.toml").write_text(TRAINER_CASE, encoding="utf-8")
     assert read_catalog(settings).get("einladung_ehrenamt") is not None
+
+
+def test_a_use_case_can_limit_the_answer_length(tmp_path):
+    from workbench.chat import Conversation
+
+    folder = tmp_path / "uebungen"
+    folder.mkdir()
+    (folder / "kurz.toml").write_text(
+        TRAINER_CASE.replace('tips = ["Datum prüfen"]', 'tips = ["Datum prüfen"]\nmax_tokens = 300'),
+        encoding="utf-8",
+    )
+    (folder / "falsch.toml").write_text(
+        TRAINER_CASE.replace('id = "einladung_ehrenamt"', 'id = "zu_kurz"').replace(
+            'tips = ["Datum prüfen"]', 'tips = ["Datum prüfen"]\nmax_tokens = 3'
+        ),
+        encoding="utf-8",
+    )
+    catalog = read_catalog(settings_with(tmp_path))
+    case = catalog.get("einladung_ehrenamt")
+    assert case is not None and case.max_tokens == 300
+    assert any("max_tokens" in str(p) and "16 und 200000" in str(p) for p in catalog.problems)
+    request = Conversation(max_tokens=case.max_tokens).request("Hallo", 2, "ollama", None)
+    assert request.max_tokens == 300
+    assert Conversation().request("Hallo", 2, "ollama", None).max_tokens is None
