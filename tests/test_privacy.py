@@ -450,3 +450,22 @@ def test_digits_of_other_scripts_and_typed_separators_are_read():
         ("IBAN", "DE89 3704 0044 0532 0130 00"),
         ("IBAN", "DE89 3704 0044 0532 0130 00"),
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["0", "(0", "+49 ", "+49 (0)", "0049 ", "+43 ", "00", ""]),
+    st.lists(st.text(alphabet="0123456789", min_size=1, max_size=5), min_size=1, max_size=5),
+    st.sampled_from([" ", "-", "/", ") ", "."]),
+)
+def test_the_quick_german_phone_check_agrees_with_phonenumbers(prefix, groups, separator):
+    import phonenumbers
+
+    from workbench.privacy.identifiers import _valid_phone_number
+
+    candidate = prefix + separator.join(groups)
+    try:
+        expected = phonenumbers.is_valid_number(phonenumbers.parse(candidate, "DE"))
+    except phonenumbers.NumberParseException:
+        expected = False
+    assert _valid_phone_number(candidate) == expected
