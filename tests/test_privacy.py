@@ -469,3 +469,14 @@ def test_the_quick_german_phone_check_agrees_with_phonenumbers(prefix, groups, s
     except phonenumbers.NumberParseException:
         expected = False
     assert _valid_phone_number(candidate) == expected
+
+
+def test_street_anchors_found_for_all_numbers_at_once_equal_reading_backwards():
+    from tests.privacy_corpus import load_corpus
+    from workbench.privacy import addresses
+
+    text = normalize("\n\n".join(d.text for d in load_corpus()) * 2).text
+    blank, _glued = addresses._house_numbers(text)
+    at_once = sorted(addresses._anchors(text, blank))
+    one_by_one = sorted((a, n) for n in blank if (a := addresses._anchor_at(text, n)) is not None)
+    assert len(at_once) > 500 and at_once == one_by_one

@@ -94,6 +94,8 @@ def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
         if word or match.start() == 0 or not text[match.start() - 1].isalnum():
             yield (word.start() if word else match.start()), tail.end()
     for number in itertools.chain(glued, blank_before):  # informal writing: "lindenstr.11", "kolpingstr 8"
+        if text[number - 1] not in "r.e \t" or text[number - 2] not in "r.etsß \t":
+            continue  # cannot end in "str", "str.", "straße" or "strasse"
         if not text[max(0, number - 12) : number].rstrip(" \t").endswith(_LOWER_ENDINGS):
             continue
         match = _LOWER_STREET.search(text, max(0, number - 60), number)
@@ -158,7 +160,7 @@ _UPPER_CODES = np.array(sorted(ord(c) for c in _UPPER_CHARS), dtype=np.uint32)
 
 @lru_cache(maxsize=4)
 def _word_starts(text: str) -> tuple[np.ndarray, np.ndarray]:
-    """For each position: is it a word character (letter, digit, "_", "-"), and where its word starts."""
+    """For each position: is it a word character (letter, digit, "_", "-"); and where words start."""
     codes = text_codes(text)
     ascii_word = (
         ((codes | np.uint32(32)) - np.uint32(97) < 26)  # a-z, A-Z
@@ -169,7 +171,7 @@ def _word_starts(text: str) -> tuple[np.ndarray, np.ndarray]:
     latin_letter = (codes >= 0xC0) & (codes < 0x250) & (codes != 0xD7) & (codes != 0xF7)
     word = ascii_word | latin_letter
     begins = word & ~np.concatenate(([False], word[:-1]))
-    return word, np.maximum.accumulate(np.where(begins, np.arange(len(codes)), 0))
+    return word, np.flatnonzero(begins)
 
 
 def _anchors(text: str, numbers: list[int]) -> Iterator[tuple[int, int]]:
@@ -184,12 +186,12 @@ def _anchors(text: str, numbers: list[int]) -> Iterator[tuple[int, int]]:
                 yield anchor, number
         return
     codes = text_codes(text)
-    word, word_start = _word_starts(text)
+    word, begins = _word_starts(text)
     number_array = np.array(numbers, dtype=np.int64)
     last = np.maximum(number_array - 2, 0)
     single_blank = (number_array >= 2) & (codes[last] != 32) & (codes[last] != 9)
     last = np.where(codes[last] == 46, np.maximum(last - 1, 0), last)  # "Str. 5"
-    start = word_start[last]
+    start = begins[np.maximum(np.searchsorted(begins, last, side="right") - 1, 0)]
     before = codes[np.maximum(start - 1, 0)]
     found = single_blank & word[last] & np.isin(codes[start], _UPPER_CODES) & ((start == 0) | (before != 46))
     yield from zip(start[found].tolist(), number_array[found].tolist(), strict=True)
@@ -214,8 +216,8 @@ def _find_streets(text: str, numbers: list[int]) -> Iterator[tuple[int, int]]:
         if not (
             low.endswith(_SUFFIXES)
             or low in _STREET_WORDS
-            or _could_follow_prefix(text, anchor_start)
             or _HAS_CITY.match(text, number)
+            or _could_follow_prefix(text, anchor_start)
         ):
             continue  # most capitalised words before a number: "Seite 3", "Kapitel 12"
         start = anchor_start
