@@ -114,16 +114,14 @@ class _Windows:
         return start + shift, end + shift
 
 
-_BLANK_BEFORE = re.compile(r"\s(?=\S*$)")
-
-
 @lru_cache(maxsize=4)
 def _digit_windows(text: str) -> _Windows:
     stretches: list[tuple[int, int]] = []
     for cluster_start, cluster_end in number_clusters(text, min_digits=_MIN_DIGITS, max_gap=_MAX_GAP):
         start, end = max(0, cluster_start - _BEFORE_RUN), min(len(text), cluster_end + _AFTER_RUN)
-        blank = _BLANK_BEFORE.search(text, max(0, start - 20), start)
-        start = blank.end() if blank else start
+        low = max(0, start - 20)  # start after the last blank before it, if there is one close by
+        blank = max(text.rfind(" ", low, start), text.rfind("\n", low, start), text.rfind("\t", low, start))
+        start = blank + 1 if blank != -1 else start
         if stretches and start <= stretches[-1][1]:
             stretches[-1] = (stretches[-1][0], end)
         else:

@@ -167,6 +167,7 @@ def _read_name(
 
 
 _ROLE_TOKEN = re.compile(rf"[ \t]+([{UPPER}][{LOWER}]+)")
+_ROLE_WORD = re.compile(rf"[{UPPER}][{LOWER}]+")
 _BLANKS = re.compile(r"[ \t]*")
 _BULLET_LINE = re.compile(r"\n[ \t]*(?:[-*•–·]|\d+\.)[ \t]+[^\n]*")
 _SKIP_TITLES = re.compile(
@@ -194,9 +195,9 @@ def _name_at(
 ) -> tuple[int, int] | None:
     """A name after optional titles and role words ("Stadtbaurat Dr. Michael Heitkamp")."""
     position = _matched(_BLANKS.match(text, position)).end()
-    role = _ROLE_TOKEN.match(" " + text[position : position + 40])
-    if role and role.group(1).lower() in ROLE_WORDS:
-        position += role.end() - 1
+    role = _ROLE_WORD.match(text, position)
+    if role and role.group().lower() in ROLE_WORDS:
+        position = role.end()
     titles = _SKIP_TITLES.match(text, position)
     if titles:
         position = titles.end()
