@@ -140,6 +140,21 @@ def test_tools_can_be_switched_off_per_endpoint(tmp_path, workbench_env):
     assert not supports_tools(gateway, "openai", None, 1)
 
 
+def test_tools_true_asks_for_the_steps_own_tool_first(tmp_path, workbench_env, fake_openai):
+    gateway = configured(tmp_path, '[[endpoints]]\nid = "openai"\ntools = true\n')
+    fake_openai.replies.extend(
+        [Reply(tool_calls=[{"name": STEPS[0].tool, "arguments": {}}]), Reply(text="Zusammengeführt.")]
+    )
+    outcome = run_step(
+        gateway, build("beschwerden"), STEPS[0], AgentHistory(), schutzstufe=1, endpoint_id="openai",
+        model=None, use_tools=True,
+    )  # fmt: skip
+    first, second = (r.body for r in fake_openai.chat_requests)
+    assert first["tool_choice"] == {"type": "function", "function": {"name": STEPS[0].tool}}
+    assert "tool_choice" not in second  # afterwards the model decides
+    assert outcome.tool_runs[0].name == STEPS[0].tool and outcome.tool_runs[0].error == ""
+
+
 @pytest.mark.parametrize("endpoint_id", ["openai", "ollama"])
 def test_every_request_carries_the_length_limit(gateway, fake_openai, fake_ollama, endpoint_id):
     server = fake_openai if endpoint_id == "openai" else fake_ollama

@@ -267,10 +267,11 @@ def run_step(
         history.append({"role": "system", "content": SYSTEM})
     history.append({"role": "user", "content": step.instruction})
 
-    def ask(tools: list[dict[str, Any]] | None) -> Result:
+    def ask(tools: list[dict[str, Any]] | None, tool_choice: dict[str, Any] | None = None) -> Result:
         request = ChatRequest(
             list(history.messages), history.level(schutzstufe), endpoint_id, model,
             purpose=f"agent:schritt{step.number}", tools=tools, privacy_action=privacy_action,
+            tool_choice=tool_choice,
         )  # fmt: skip
         response = gateway.chat(request)  # refused here: nothing left, no lock
         history.sent_at(response.schutzstufe)  # from here on it may reach the service
@@ -278,7 +279,8 @@ def run_step(
 
     if use_tools:
         try:
-            return _with_tools(data, outcome, history, ask)
+            endpoint = gateway.settings.endpoint(endpoint_id)
+            return _with_tools(data, outcome, history, ask, endpoint is not None and endpoint.tools == "on")
         except ToolsRefused as exc:  # the service takes no tool definitions: the workbench calls the tool
             outcome.guided = True
             outcome.fallback = (
@@ -292,12 +294,17 @@ def _with_tools(
     data: RouteData,
     outcome: StepResult,
     history: AgentHistory,
-    ask: Callable[[list[dict[str, Any]] | None], Result],
+    ask: Callable[..., Result],
+    require_tool: bool = False,
 ) -> StepResult:
-    """The model calls the tools itself, up to `MAX_TOOL_CALLS_PER_STEP` rounds."""
+    """The model calls the tools itself, up to `MAX_TOOL_CALLS_PER_STEP` rounds. With `require_tool`
+    (tools = true for the service) the first round asks for the step's own tool."""
     definitions = [tool.definition() for tool in TOOLS.values()]
-    for _ in range(MAX_TOOL_CALLS_PER_STEP):
-        result = ask(definitions)
+    for round_number in range(MAX_TOOL_CALLS_PER_STEP):
+        choice = None
+        if require_tool and round_number == 0 and outcome.step.tool:
+            choice = {"type": "function", "function": {"name": outcome.step.tool}}
+        result = ask(definitions, choice)
         if not result.tool_calls:
             outcome.comment = result
             history.append({"role": "assistant", "content": result.text})
@@ -336,7 +343,7 @@ def _guided(
     data: RouteData,
     outcome: StepResult,
     history: AgentHistory,
-    ask: Callable[[list[dict[str, Any]] | None], Result],
+    ask: Callable[..., Result],
 ) -> StepResult:
     """Guided mode: the workbench calls the step's tool, the model comments on its result."""
     step = outcome.step

@@ -95,7 +95,8 @@ class Endpoint:
     # How to ask for JSON: "auto" tries json_schema, then json_object with the schema, then the
     # instruction alone, and remembers what the server accepted; or one of those fixed.
     structured_output: str = "auto"
-    # Tool calling: "auto" tries it and falls back to the guided mode if the server refuses; "on"/"off".
+    # Tool calling: "auto" tries it and falls back to the guided mode if the server refuses; "off";
+    # "on" (tools = true) also makes the agent ask for each step's own tool first (`tool_choice`).
     tools: str = "auto"
     # The longest answer in tokens (OpenAI max_tokens, Ollama num_predict): a runaway model stops here.
     max_tokens: int = DEFAULT_MAX_TOKENS

@@ -68,6 +68,8 @@ class ChatRequest:
     tools: list[JSONDict] | None = None
     # The answer's length limit in tokens; None: the endpoint's max_tokens.
     max_tokens: int | None = None
+    # Which tool the model must call (OpenAI-style `tool_choice`), e.g. the step's tool with tools = true.
+    tool_choice: str | JSONDict | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "schutzstufe", parse_schutzstufe(self.schutzstufe))
@@ -222,6 +224,8 @@ class Response:
             options = dict(self.request.options or {})
             if self.request.max_tokens:
                 options["max_tokens"] = self.request.max_tokens
+            if self.request.tools and self.request.tool_choice is not None:
+                options["tool_choice"] = self.request.tool_choice
             events = backend.stream_chat(
                 self._messages,
                 self.model,

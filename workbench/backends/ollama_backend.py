@@ -171,6 +171,7 @@ class OllamaBackend(Backend):
         calls: list[ToolCall] = []
         # The answer's length limit is Ollama's num_predict; a use case may set its own.
         settings = dict(options or {})
+        settings.pop("tool_choice", None)  # Ollama lets the model choose; it has no such option
         settings.setdefault("num_predict", settings.pop("max_tokens", self.endpoint.max_tokens))
         # structured_output: the schema as format (Ollama 0.5 and later), plain JSON mode, or instruction only
         answer_format: JSONDict | Literal["json"] | None = json_schema
