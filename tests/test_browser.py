@@ -148,24 +148,11 @@ def running_app(workbench_env, tmp_path):
 
 @pytest.fixture
 def app_with_real_server(workbench_env, tmp_path, real_server):
-    from tests.real_server import CHAT_MODEL
+    from tests.real_server import CHAT_MODEL, endpoint_toml
 
-    yield from _start_app(
-        workbench_env,
-        tmp_path,
-        f"""[organisation]
-name = "Stadt Musterstadt"
-
-[[endpoints]]
-id = "rz-llama"
-label = "Rechenzentrum (llama.cpp)"
-kind = "openai"
-base_url = "{real_server.url}"
-model = "{CHAT_MODEL}"
-classification = "lokal"
-max_tokens = 128
-""",
-    )
+    organisation = '[organisation]\nname = "Stadt Musterstadt"\n\n'
+    config = organisation + endpoint_toml(real_server.url, CHAT_MODEL, max_tokens=128)
+    yield from _start_app(workbench_env, tmp_path, config)
 
 
 def test_chat_at_schutzstufe_2_in_chromium(running_app, browser, fake_ollama, fake_openai):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.real_server import CHAT_MODEL, TOOLS_MODEL
+from tests.real_server import CHAT_MODEL, TOOLS_MODEL, endpoint_toml
 from tests.test_routes import build
 from workbench.agent import STEPS, AgentHistory, run_step, supports_tools
 from workbench.backends import create_backend
@@ -24,17 +24,7 @@ pytestmark = [pytest.mark.real_server, pytest.mark.timeout(600)]
 @pytest.fixture
 def local_gateway(real_server, workbench_env, tmp_path):
     (tmp_path / "workbench.toml").write_text(
-        f"""
-[[endpoints]]
-id = "rz-llama"
-label = "Rechenzentrum (llama.cpp)"
-kind = "openai"
-base_url = "{real_server.url}"
-model = "{CHAT_MODEL}"
-classification = "lokal"
-max_tokens = 256
-""",
-        encoding="utf-8",
+        endpoint_toml(real_server.url, CHAT_MODEL, max_tokens=256), encoding="utf-8"
     )
     return Gateway(load_settings())
 
@@ -77,18 +67,7 @@ def test_the_plan_comes_back_as_json_through_negotiation(local_gateway):
 
 def test_an_agent_step_with_a_real_tool_call_is_validated(real_server, workbench_env, tmp_path):
     (tmp_path / "workbench.toml").write_text(
-        f"""
-[[endpoints]]
-id = "rz-llama"
-label = "Rechenzentrum (llama.cpp)"
-kind = "openai"
-base_url = "{real_server.url}"
-model = "{TOOLS_MODEL}"
-classification = "lokal"
-max_tokens = 200
-tools = true
-""",
-        encoding="utf-8",
+        endpoint_toml(real_server.url, TOOLS_MODEL, max_tokens=200, tools=True), encoding="utf-8"
     )
     gateway = Gateway(load_settings())
     assert supports_tools(gateway, "rz-llama", TOOLS_MODEL, 2)
