@@ -105,6 +105,7 @@ def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
 
 
 _DIGITS = re.compile(r"[0-9]+")
+_LEADING_DIGITS = re.compile(r"\d*")
 _GLUED_BEFORE = np.array([ord(c) for c in "eßgrtzm."], dtype=np.uint32)
 
 
@@ -247,7 +248,7 @@ def _find_streets(text: str, numbers: list[int]) -> Iterator[tuple[int, int]]:
         has_city = bool(tail.group("city"))
         if word.lower().rstrip(".") in GENERIC_PLACES and not has_city:
             continue
-        leading = _matched(re.match(r"\d*", tail.group("number"))).group()
+        leading = _matched(_LEADING_DIGITS.match(tail.group("number"))).group()
         if len(leading) == 4 and leading[:2] in ("19", "20") and not has_city:
             continue  # a year after a street name ("Hauptstraße 2025"), not a house number
         yield start, tail.end()

@@ -352,8 +352,7 @@ def _find_case_numbers(text: str) -> Iterator[tuple[int, int]]:
                 start = token.start()
             end = token.end()
             tokens += 1
-            gap = re.match(r"[ \t]", text[end : end + 1])
-            if not gap:
+            if text[end : end + 1] not in (" ", "\t"):
                 break
             position = end + 1
         if start is None:

@@ -143,6 +143,8 @@ def _read_name(
     end, count = first.end(), 1 + bool(particles)
     last = first.group()
     while count < 5:
+        if text[end : end + 1] not in (" ", "\t"):
+            break  # the next token needs a blank first: no pattern call for the common end of a name
         token = _NEXT_NAME_TOKEN.match(text, end)
         if token is None:
             break
@@ -153,7 +155,7 @@ def _read_name(
         if token.group(2).isupper() and len(token.group(2)) > 1 and not all_caps:
             break  # "Anna Becker GmbH": an acronym after a name ends it
         end, count, last = token.end(), count + 1, token.group(2)
-    if allow_comma and count <= 2:
+    if allow_comma and count <= 2 and text[end : end + 1] == ",":
         comma = _COMMA_NAME.match(text, end)
         if comma and not _is_stop_word(comma.group(1).split()[0]):
             end, count, last = comma.end(), count + 1, comma.group(1)
@@ -161,7 +163,7 @@ def _read_name(
         return None  # ends on an initial: not a name we can vouch for
     if count == 1 and not allow_single:
         return None
-    if _COMPANY_AFTER.match(text, end):
+    if text[end : end + 1] in (" ", "\t") and _COMPANY_AFTER.match(text, end):
         return None  # "Hermann Krämer Rohrsanierung GmbH" is a company
     return (particles.start() if particles else first.start()), end
 
@@ -173,6 +175,12 @@ _BULLET_LINE = re.compile(r"\n[ \t]*(?:[-*•–·]|\d+\.)[ \t]+[^\n]*")
 _SKIP_TITLES = re.compile(
     r"[ \t]*(?:(?:Dr|Prof|Dipl|Mag|med|jur|rer|nat|phil|h\.c|Ing|Dipl\.-Ing|Dipl\.-Kfm)\.[ \t]*)+"
 )
+
+
+_NON_BLANK = re.compile(r"\S+")
+_LIST_ITEM = re.compile(r"[^,;\n]+")
+_ITEM_LEAD = re.compile(r"[ \t]*(?:[-*•–·]|\d+\.)?[ \t]*(?:und[ \t]+|sowie[ \t]+)?")
+_INITIAL_AND_NAME = re.compile(rf"[{UPPER}]\.[ \t]*({NAME_WORD})")
 
 
 def _skip_roles(text: str, position: int) -> int:
@@ -323,7 +331,7 @@ def _names_before_birth(text: str) -> Iterator[tuple[int, int]]:
         if before is None:
             continue
         # read forward from each word start so leading nouns ("Schwester", "Kind:") drop out
-        for word in re.finditer(r"\S+", text[before.start(1) : stop]):
+        for word in _NON_BLANK.finditer(text[before.start(1) : stop]):
             span = _read_name(text, before.start(1) + word.start(), allow_single=True, allow_comma=True)
             if span and span[1] >= stop - 1:
                 yield span
@@ -340,21 +348,17 @@ def _list_items(text: str, position: int) -> Iterator[tuple[int, int]]:
         if not nxt:
             break
         block_end = nxt.end()
-    for item in re.finditer(r"[^,;\n]+", text[position:block_end]):
+    for item in _LIST_ITEM.finditer(text[position:block_end]):
         start = position + item.start()
         stop = position + item.end()
-        start += len(
-            _matched(
-                re.match(r"[ \t]*(?:[-*•–·]|\d+\.)?[ \t]*(?:und[ \t]+|sowie[ \t]+)?", text[start:stop])
-            ).group()
-        )
+        start += len(_matched(_ITEM_LEAD.match(text[start:stop])).group())
         if _SALUTATION.match(text, start):
             continue  # found by the salutation rule
         titles = _SKIP_TITLES.match(text, start)
         span = _name_at(text, start, allow_single=bool(titles))
         if span is None:
             # "K. Wagner": an initial and a surname
-            initial = re.match(rf"[{UPPER}]\.[ \t]*({NAME_WORD})", text[start:stop])
+            initial = _INITIAL_AND_NAME.match(text[start:stop])
             if initial and initial.group(1).lower() not in NOT_NAME_WORDS:
                 yield start, start + initial.end()
             continue
