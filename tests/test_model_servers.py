@@ -238,3 +238,18 @@ def test_an_empty_plan_is_reported_as_empty_not_as_missing():
         parse_plan('{"titel": "Neujahrsempfang", "segmente": []}')
     with pytest.raises(PlanFormatError, match="fehlt die Liste"):
         parse_plan('{"titel": "Neujahrsempfang"}')
+
+
+def test_a_loop_in_a_pseudonymised_answer_is_cut_on_the_restored_text(workbench_env, fake_openai, tmp_path):
+    from tests.test_privacy_routing import ask as ask_private
+    from tests.test_privacy_routing import gateway_with
+
+    gateway = gateway_with(tmp_path, "pseudonymize")
+    loop = "[NAME_1] hat angerufen und möchte zurückgerufen werden. "
+    fake_openai.replies.append(Reply(chunks=["Notiz: "] + [loop] * 300))
+    response = ask_private(gateway, action="pseudonymize")
+    list(response)
+    result = response.result
+    restored = loop.replace("[NAME_1]", "Herrn Nowak")
+    assert result.notice.stopped == "repetition"
+    assert result.text == "Notiz: " + restored  # the stretch once, cut where the restored text repeats

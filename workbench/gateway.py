@@ -242,12 +242,13 @@ class Response:
                     if text:
                         self._chunks.append(text)
                         yield text
-                    if guard.feed(event.text):
-                        stopped = "repetition"
-                        close = getattr(events, "close", None)
-                        if close is not None:
-                            close()  # stop reading: the connection closes, the model stops
-                        break
+                        # the guard reads what is kept (restored, redacted), so its cut fits that text
+                        if guard.feed(text):
+                            stopped = "repetition"
+                            close = getattr(events, "close", None)
+                            if close is not None:
+                                close()  # stop reading: the connection closes, the model stops
+                            break
                 if event.done:
                     usage = event.usage or Usage()
                     finish_reason = event.finish_reason
@@ -273,6 +274,7 @@ class Response:
                 self._failed(type(unexpected).__name__)
                 raise unexpected from exc
             error = unexpected
+        guarded = guard.trimmed("".join(self._chunks))  # the text the guard has seen, a loop cut out
         tail = (redactor.feed(restorer.flush()) if restorer else "") + redactor.flush()
         if tail:
             self._chunks.append(tail)
@@ -284,7 +286,7 @@ class Response:
         limit = self.request.max_tokens or self.endpoint.max_tokens
         complete = error is None and not stopped
         self._result = Result(
-            text=guard.trimmed("".join(self._chunks)),
+            text=guarded + tail,
             complete=complete,
             model=self.model,
             endpoint=self.endpoint,

@@ -7,7 +7,7 @@ the stream, keeps the text up to the first repetition and marks the answer unfin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # The tail that must recur, the shortest loop taken seriously, and how often it must repeat.
 _PROBE = 24
@@ -26,7 +26,6 @@ EXPLANATION = (
 class RepetitionGuard:
     """Feed the streamed chunks; `looping` turns true once the answer repeats itself."""
 
-    text: list[str] = field(default_factory=list)
     _tail: str = ""
     _since_check: int = 0
     period: int = 0  # length of the repeated stretch, once found
