@@ -134,7 +134,7 @@ class Result:
         """German token figures; a server that did not report them says so instead of showing 0."""
 
         def count(value: int | None) -> str:
-            return "nicht gemeldet" if value is None else f"{value:,}".replace(",", ".")
+            return "nicht gemeldet" if value is None else _german_int(value)
 
         summary = f"Tokens: {count(self.usage.prompt_tokens)} Eingabe / {count(self.usage.completion_tokens)} Ausgabe"
         speed = self.tokens_per_second  # only when measured: reported tokens and a generation time
@@ -154,12 +154,17 @@ class Result:
         return export_json(self.text, self.notice, privacy=privacy)
 
 
+def _german_int(value: int) -> str:
+    """A whole number with German thousands separators: 2.048."""
+    return f"{value:,}".replace(",", ".")
+
+
 def _stop_explanation(stopped: str, tokens: int) -> str:
     """Why an answer ended early, for the notice: the length limit or a loop."""
     if stopped == "limit":
         return (
-            f"Die Antwort wurde nach {tokens:,} Tokens beendet (Längengrenze max_tokens); sie kann mitten im "
-            "Satz abbrechen.".replace(",", ".")
+            f"Die Antwort wurde nach {_german_int(tokens)} Tokens beendet (Längengrenze max_tokens); sie kann "
+            "mitten im Satz abbrechen."
         )
     if stopped == "repetition":
         return RUNAWAY_EXPLANATION

@@ -32,7 +32,7 @@ from workbench.backends.base import (
     Usage,
     format_instruction,
 )
-from workbench.config import Endpoint
+from workbench.config import STRUCTURED_OUTPUT_MODES, Endpoint
 from workbench.errors import (
     AuthenticationFailed,
     BackendError,
@@ -51,8 +51,8 @@ log = logging.getLogger("workbench.backends.openai")
 # A gateway without keys still needs a non-empty string for the client.
 _NO_KEY = "keiner-erforderlich"
 
-# The ways to ask for JSON, strongest first (see `structured_output` in workbench.toml).
-FORMAT_STEPS = ("json_schema", "json_object", "prompt")
+# The ways to ask for JSON, strongest first: the `structured_output` modes of workbench.toml after "auto".
+FORMAT_STEPS = STRUCTURED_OUTPUT_MODES[1:]
 
 
 class OpenAIBackend(Backend):
@@ -178,7 +178,8 @@ class OpenAIBackend(Backend):
                 openai.UnprocessableEntityError,
                 openai.InternalServerError,
             ) as exc:
-                if tools and _about(self._detail(exc), "tool"):
+                detail = self._detail(exc).lower()
+                if tools and "tool" in detail:
                     self._tools_refused.add(model)
                     raise ToolsRefused(
                         f"„{self.endpoint.label}“ nimmt keine Werkzeugdefinitionen an.",
@@ -187,8 +188,7 @@ class OpenAIBackend(Backend):
                     ) from exc
                 status = getattr(exc, "status_code", 0)
                 caused_by_format = status in (400, 422) or any(
-                    _about(self._detail(exc), word)
-                    for word in ("response_format", "json", "schema", "format")
+                    word in detail for word in ("response_format", "json", "schema", "format")
                 )
                 if number + 1 < len(steps) and step != "prompt" and caused_by_format:
                     log.info(
@@ -277,10 +277,6 @@ class OpenAIBackend(Backend):
 
     def version(self) -> str:
         return "OpenAI-kompatibel"  # the protocol has no version call; list_models checks reachability
-
-
-def _about(detail: str, word: str) -> bool:
-    return word in detail.lower()
 
 
 def _tool_calls(parts: dict[int, dict[str, str]]) -> tuple[ToolCall, ...]:
