@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from workbench.privacy import keywords
 from workbench.privacy.data import FIRST_NAMES
 from workbench.privacy.normalize import LOWER, UPPER
-from workbench.privacy.patterns import _matched, word_starts
+from workbench.privacy.patterns import BLANKS, _matched, word_starts
 
 _SALUTATIONS = keywords.register("salutation", ["herr", "frau", "hr.", "fr."])
 _FIRST_NAMES = keywords.register("first_name", FIRST_NAMES)
@@ -29,7 +29,6 @@ _PLAIN_LABEL_WORDS = frozenset(
 # Found from the colon (a literal start is fast), the label read backwards.
 _LABEL_WORDS = keywords.register("plain_label", _PLAIN_LABELS)
 _PLAIN_LABEL = re.compile(r"([A-Za-zÄÖÜäöüß]+)[ \t]*:[ \t]*(?=[a-zäöüß]{2}|[A-ZÄÖÜ]{2})")
-_BLANKS = re.compile(r"[ \t]*")
 _PLAIN_WORD = re.compile(
     rf"[{UPPER}]{{2,}}(?:-[{UPPER}]{{2,}})?(?![\w])|[{LOWER}]{{2,}}(?:-[{LOWER}]{{2,}})?(?![\w])"
 )
@@ -53,7 +52,7 @@ def plain_case_name(
         if low.split("-")[0] not in FIRST_NAMES:
             break  # the surname ends the name
         first_names += 1
-        blanks = _BLANKS.match(text, end)
+        blanks = BLANKS.match(text, end)
         word = _PLAIN_WORD.match(text, blanks.end() if blanks else end)
     if end == position or (need_first_name and (first_names == 0 or text[position:end].count(" ") == 0)):
         return None
@@ -122,7 +121,7 @@ def find_lowercase_names(text: str, is_stop_word: Callable[[str], bool]) -> Iter
         if word and word.group() not in _LOWER_NON_NAMES:
             end = plain_case_name(text, match.end(), need_first_name=False, is_stop_word=is_stop_word)
             yield match.start(), max(word.end(), end or 0)
-    first_line = _matched(_BLANKS.match(text))
+    first_line = _matched(BLANKS.match(text))
     lines = itertools.chain([first_line], _INFORMAL_NAME_LINE.finditer(text))
     contexts = (
         match
@@ -134,6 +133,6 @@ def find_lowercase_names(text: str, is_stop_word: Callable[[str], bool]) -> Iter
         first = _LOWER_WORD.match(text, match.end())
         if first is None or first.group().split("-")[0] not in FIRST_NAMES:
             continue
-        last = _LOWER_WORD.match(text, _matched(_BLANKS.match(text, first.end())).end())
+        last = _LOWER_WORD.match(text, _matched(BLANKS.match(text, first.end())).end())
         if last and last.group() not in _LOWER_NON_NAMES and last.group() not in FIRST_NAMES:
             yield first.start(), last.end()

@@ -21,7 +21,15 @@ from workbench.privacy.organisations import (
     _is_organisation_word,
     _is_stop_word,
 )
-from workbench.privacy.patterns import CAPS_WORD, NAME_WORD, _matched, both_cases, line_start, word_starts
+from workbench.privacy.patterns import (
+    BLANKS,
+    CAPS_WORD,
+    NAME_WORD,
+    _matched,
+    both_cases,
+    line_start,
+    word_starts,
+)
 
 # Each context rule runs where one of its keywords starts (see `keywords`); the word or line
 # boundary before it is checked in Python.
@@ -29,9 +37,6 @@ _SALUTATIONS = r"Herrn?|Frau|Hr\.|Fr\.|Familie|Eheleute"
 SALUTATION_WORDS = keywords.register("salutation", keywords.literal_prefixes(_SALUTATIONS))
 _SALUTATION = re.compile(rf"(?:{_SALUTATIONS})(?=[ \t])")
 _SALUTATION_LINE = re.compile(r"(?:Herrn?|Frau|Familie|Eheleute)[ \t]*\n")
-_TITLES = re.compile(
-    r"[ \t]+(?:(?:Dr|Prof|Dipl|Mag|med|jur|rer|nat|phil|h\.c|Ing|Dipl\.-Ing|Dipl\.-Kfm)\.[ \t]*)+"
-)
 _FIELD_LABELS = (
     r"Antragsteller(?:in)?|Antragstellende|Name|Vornamen?|Nachname|Familienname|Geburtsname|"
     r"Rufname|Ehename|Künftiger Ehename|Vor-\s?und\s?Zuname|Vorname,\s?Name|Name,\s?Vorname|Ansprechpartner(?:in)?|"
@@ -170,7 +175,6 @@ def _read_name(
 
 _ROLE_TOKEN = re.compile(rf"[ \t]+([{UPPER}][{LOWER}]+)")
 _ROLE_WORD = re.compile(rf"[{UPPER}][{LOWER}]+")
-_BLANKS = re.compile(r"[ \t]*")
 _BULLET_LINE = re.compile(r"\n[ \t]*(?:[-*•–·]|\d+\.)[ \t]+[^\n]*")
 _SKIP_TITLES = re.compile(
     r"[ \t]*(?:(?:Dr|Prof|Dipl|Mag|med|jur|rer|nat|phil|h\.c|Ing|Dipl\.-Ing|Dipl\.-Kfm)\.[ \t]*)+"
@@ -202,7 +206,7 @@ def _name_at(
     after_salutation: bool = False,
 ) -> tuple[int, int] | None:
     """A name after optional titles and role words ("Stadtbaurat Dr. Michael Heitkamp")."""
-    position = _matched(_BLANKS.match(text, position)).end()
+    position = _matched(BLANKS.match(text, position)).end()
     role = _ROLE_WORD.match(text, position)
     if role and role.group().lower() in ROLE_WORDS:
         position = role.end()
@@ -211,7 +215,7 @@ def _name_at(
         position = titles.end()
     return _read_name(
         text,
-        _matched(_BLANKS.match(text, position)).end(),
+        _matched(BLANKS.match(text, position)).end(),
         allow_single=allow_single,
         allow_comma=allow_comma,
         after_salutation=after_salutation or bool(titles),  # "Dr. Becker" is a person
@@ -246,7 +250,7 @@ def _find_names(text: str) -> Iterator[tuple[int, int]]:
     ]
     for pattern in (_FIELD_LABEL, _SIGNED):
         for match in _matches(pattern, text, labels):
-            if _SALUTATION.match(text, _matched(_BLANKS.match(text, match.end())).end()):
+            if _SALUTATION.match(text, _matched(BLANKS.match(text, match.end())).end()):
                 continue  # handled above
             span = _name_at(text, match.end(), allow_single=True, allow_comma=True)
             if span:

@@ -24,6 +24,10 @@ HOUSE_NUMBER = r"\d{1,4}(?:\s?[a-hA-H](?![\wäöüß]))?(?:\s?[-–/]\s?\d{1,4}(
 PLZ_CITY = rf"(?:D-)?\d{{5}}[ \t]+[{UPPER}][{LOWER}]+(?:[- ][{UPPER}][{LOWER}]+)?(?:\s(?:am|an der|im|in|ob der|vor der)\s[{UPPER}][{LOWER}]+|\s\([{UPPER}][{LOWER}. ]+\))?"
 
 
+# Blanks inside a line (none or more): where a name or value may start after a label.
+BLANKS = re.compile(r"[ \t]*")
+
+
 def _iter_spans(pattern: re.Pattern[str], text: str, group: str | int = 0) -> Iterator[tuple[int, int]]:
     for match in pattern.finditer(text):
         yield match.span(group)
