@@ -461,7 +461,7 @@ def test_digits_of_other_scripts_and_typed_separators_are_read():
 def test_the_quick_german_phone_check_agrees_with_phonenumbers(prefix, groups, separator):
     import phonenumbers
 
-    from workbench.privacy.identifiers import _valid_phone_number
+    from workbench.privacy.phones import _valid_phone_number
 
     candidate = prefix + separator.join(groups)
     try:
@@ -469,6 +469,42 @@ def test_the_quick_german_phone_check_agrees_with_phonenumbers(prefix, groups, s
     except phonenumbers.NumberParseException:
         expected = False
     assert _valid_phone_number(candidate) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="0123456789", min_size=3, max_size=14), st.sampled_from("123456789"))
+def test_the_german_number_types_agree_with_phonenumbers(rest, first):
+    import phonenumbers
+
+    from workbench.privacy.phones import _valid_german_number
+
+    national = first + rest
+    number = phonenumbers.PhoneNumber(country_code=49, national_number=int(national))
+    assert _valid_german_number(national) == phonenumbers.is_valid_number(number)
+
+
+def _with_check_digits(country: str, account: str) -> str:
+    """An IBAN with correct check digits (ISO 13616: mod 97 of the rearranged number)."""
+    number = int("".join(str(int(char, 36)) for char in account + country + "00"))
+    return f"{country}{98 - number % 97:02d}{account}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["DE", "AT", "de", "CH", "FR", "NL"]),
+    st.text(alphabet="0123456789", min_size=14, max_size=22),
+    st.booleans(),
+    st.integers(min_value=0, max_value=99),
+)
+def test_the_quick_iban_check_agrees_with_stdnum(country, account, fix_check_digits, check):
+    from stdnum import iban as stdnum_iban
+
+    from workbench.privacy.identifiers import _valid_iban
+
+    value = (
+        _with_check_digits(country.upper(), account) if fix_check_digits else f"{country}{check:02d}{account}"
+    )
+    assert _valid_iban(value) == stdnum_iban.is_valid(value)
 
 
 def test_street_anchors_found_for_all_numbers_at_once_equal_reading_backwards():

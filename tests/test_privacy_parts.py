@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tests.privacy_corpus import load_corpus
 from workbench.privacy import parts, scan
-from workbench.privacy.scan import _scan, _scan_part
+from workbench.privacy.scan import PRIORITY, Finding, _join, _resolve, _scan_part, _spans
 
 
 def _large_text() -> str:
@@ -32,7 +35,57 @@ def test_a_large_text_gives_the_same_findings_in_parts_as_in_one_pass():
     in_parts = parts.scan_in_parts(text, _scan_part)
     if parts.workers() >= 2:
         assert in_parts is not None  # the machine has the cores: the text was split
-    whole = _scan(text)
+    whole = [Finding(kind, start, end, text[start:end]) for kind, start, end in _spans(text)]
     assert scan(text) == whole
     assert len(whole) > 1000
     assert [f.text for f in whole] == [text[f.start : f.end] for f in whole]
+
+
+def test_a_finding_reaching_into_the_next_part_is_chosen_against_that_parts_findings():
+    first = [("PERSON", 10, 20), ("PERSON", 95, 110)]
+    second = [("ADDRESS", 104, 130), ("EMAIL", 140, 150)]
+    assert _join([first, second]) == [("PERSON", 10, 20), ("ADDRESS", 104, 130), ("EMAIL", 140, 150)]
+    assert _join(
+        [[("IBAN", 90, 120)], [("PERSON", 100, 105), ("PERSON", 118, 125), ("HEALTH", 130, 140)]]
+    ) == [
+        ("IBAN", 90, 120),
+        ("HEALTH", 130, 140),
+    ]
+
+
+@st.composite
+def _parts_found(draw: st.DrawFn) -> list[list[tuple[str, int, int]]]:
+    """Findings of consecutive parts of 100 characters: each part's sorted, disjoint, starting inside it."""
+    found = []
+    for part in range(draw(st.integers(min_value=1, max_value=4))):
+        position, own = part * 100, []
+        while True:
+            position += draw(st.integers(min_value=0, max_value=40))
+            if position >= (part + 1) * 100:
+                break
+            end = position + draw(st.integers(min_value=1, max_value=45))
+            own.append((draw(st.sampled_from(PRIORITY)), position, end))
+            position = end
+        found.append(own)
+    return found
+
+
+@given(_parts_found())
+def test_joining_parts_equals_resolving_all_their_findings_at_once(found):
+    assert _join(found) == _resolve([f for own in found for f in own])
+
+
+def test_keyword_positions_equal_searching_each_keyword_on_its_own():
+    import workbench.privacy.scan  # noqa: F401  (registers every detector's keywords)
+    from workbench.privacy import keywords
+
+    text = "\n\n".join(d.text for d in load_corpus()[:40]) + "\nİstanbul Frau Herrn FRAU herr"
+    low = keywords.lower(text)
+    for family, words in keywords._FAMILIES.items():
+        expected = set()
+        for word in words:
+            position = low.find(word)
+            while position != -1:
+                expected.add(position)
+                position = low.find(word, position + 1)
+        assert keywords.starts(text, family) == tuple(sorted(expected)), family

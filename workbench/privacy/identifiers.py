@@ -1,4 +1,4 @@
-"""Identifiers: e-mail, IBAN, USt-IdNr., Steuer-ID, RV-Nummer, Ausweis, Kennzeichen, Telefon, Geburtsdatum, Aktenzeichen.
+"""Identifiers: IBAN, USt-IdNr., Steuer-ID, RV-Nummer, Ausweis, Geburtsdatum, Aktenzeichen (phone numbers: `phones`).
 
 Identifiers with check digits are validated, so an 11-digit invoice number is not a Steuer-ID.
 """
@@ -11,13 +11,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-import phonenumbers
+import numpy as np
 from stdnum import iban as stdnum_iban
 from stdnum.de import idnr as stdnum_idnr
 from stdnum.de import vat as stdnum_vat
 
 from workbench.privacy import keywords
-from workbench.privacy.patterns import DATE, _compact, _iter_spans, _strip, number_clusters, word_starts
+from workbench.privacy.patterns import (
+    DATE,
+    _compact,
+    _iter_spans,
+    _strip,
+    number_clusters,
+    text_codes,
+    word_starts,
+)
 
 # Separators inside an identifier: blanks, "-", ".", "/", a line break (check digits guard the rest).
 # "_", "|" and "," too: typed to get past a filter ("DE89_3704_…", "12,345,678,903").
@@ -47,26 +55,6 @@ _ID_CUT = re.compile(r"[ \t\n./_|,-]")
 _ID_CARD = re.compile(r"[CFGHJKLMNPRTVWXYZ0-9](?<![\w].)[CFGHJKLMNPRTVWXYZ0-9]{8}\d?(?![\w])")
 _ID_CONTEXT = re.compile(
     r"(?i)(ausweis|pass\b|passnummer|reisepass|dokumentennummer|dokumenten-nr|seriennummer|perso\b)"
-)
-_PHONE = re.compile(
-    r"(?<![\w+/.,-])(?:(?:\+|00)\d{2}[ \t]?(?:\(0\)[ \t]?)?\d[\d \t/()-]{4,18}\d|\(0\d{2,5}\)[ \t]?\d[\d \t/-]{2,14}\d|0\d{2,5}[ \t]?[/.-]?[ \t]?\d[\d \t/.-]{2,14}\d)(?![\w])"
-)
-_PHONE_GAP = re.compile(r"[ \t/-]+")
-_BLOCKER_WORDS: tuple[str, ...] = (
-    "drucksache",
-    "drs.",
-    "vorlage",
-    "nr.",
-    "nummer",
-    "rechnung",
-    "az.",
-    "zeichen",
-    "konto",
-    "ticket",
-)
-_BLOCKER_WORDS += ("version", "release", "steuer", "iban", "plz")
-_PHONE_BLOCKERS = re.compile(
-    r"(?i)(drucksache|drs\.|vorlage|nr\.|nummer|rechnung|az\.|aktenzeichen|zeichen|kassenzeichen|konto|ticket|version|release|steuer|iban|\bplz\b)[^\n]{0,12}$"
 )
 _BIRTH_LABELS = (
     r"Geb\.|geb\.|Geboren|geboren|GEBOREN|Geburtsdatum|GEBURTSDATUM|Geb\.-[Dd]atum|Geburtstag|Geb\.\s*am|geb\.\s*am|"
@@ -116,22 +104,34 @@ class _Windows:
 
 @lru_cache(maxsize=4)
 def _digit_windows(text: str) -> _Windows:
-    stretches: list[tuple[int, int]] = []
-    for cluster_start, cluster_end in number_clusters(text, min_digits=_MIN_DIGITS, max_gap=_MAX_GAP):
-        start, end = max(0, cluster_start - _BEFORE_RUN), min(len(text), cluster_end + _AFTER_RUN)
-        low = max(0, start - 20)  # start after the last blank before it, if there is one close by
-        blank = max(text.rfind(" ", low, start), text.rfind("\n", low, start), text.rfind("\t", low, start))
-        start = blank + 1 if blank != -1 else start
-        if stretches and start <= stretches[-1][1]:
-            stretches[-1] = (stretches[-1][0], end)
-        else:
-            stretches.append((start, end))
-    starts, shifts, position = [], [], 0
-    for start, end in stretches:
-        starts.append(position)
-        shifts.append(start - position)
-        position += end - start + len(_BETWEEN)
-    return _Windows(_BETWEEN.join(text[start:end] for start, end in stretches), tuple(starts), tuple(shifts))
+    clusters = number_clusters(text, min_digits=_MIN_DIGITS, max_gap=_MAX_GAP)
+    if not clusters:
+        return _Windows("", (), ())
+    cluster_starts, cluster_ends = (
+        np.array(column, dtype=np.int64) for column in zip(*clusters, strict=True)
+    )
+    starts = np.maximum(0, cluster_starts - _BEFORE_RUN)
+    ends = np.minimum(len(text), cluster_ends + _AFTER_RUN)
+    # start after the last blank up to 20 characters before, if there is one
+    codes = text_codes(text)
+    blanks = np.flatnonzero(codes <= 32)  # one comparison over the text, then the exact check on few
+    blanks = blanks[np.isin(codes[blanks], (32, 10, 9))]
+    before = np.searchsorted(blanks, starts) - 1
+    last_blank = np.where(before >= 0, blanks[np.maximum(before, 0)], -1)
+    starts = np.where(last_blank >= np.maximum(0, starts - 20), last_blank + 1, starts)
+    # stretches that touch or overlap the one before merge with it
+    reach = np.maximum.accumulate(ends)
+    new = np.concatenate(([True], starts[1:] > reach[:-1]))
+    first = np.flatnonzero(new)
+    last = np.concatenate((first[1:] - 1, [len(starts) - 1]))
+    stretches = list(zip(starts[first].tolist(), reach[last].tolist(), strict=True))
+    lengths = np.array([end - start for start, end in stretches], dtype=np.int64) + len(_BETWEEN)
+    positions = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    return _Windows(
+        _BETWEEN.join(text[start:end] for start, end in stretches),
+        tuple(positions.tolist()),
+        tuple((starts[first] - positions).tolist()),
+    )
 
 
 _BETWEEN = "\n\n\n"
@@ -152,8 +152,18 @@ def _iban_checksum(value: str) -> bool:
     return int("".join(str(int(char, 36)) for char in rotated)) % 97 == 1
 
 
+# Country code and length of the IBANs whose account part is all digits (ISO 13616 registry): these
+# need no check beyond length and checksum, which saves the country-format lookup for most IBANs.
+_DIGIT_IBAN_LENGTHS = {"DE": 22, "AT": 20}
+
+
 def _valid_iban(value: str) -> bool:
-    return _iban_checksum(value) and stdnum_iban.is_valid(value)
+    if not _iban_checksum(value):
+        return False
+    length = _DIGIT_IBAN_LENGTHS.get(value[:2].upper())
+    if length is not None:
+        return len(value) == length and value[2:].isdigit()
+    return stdnum_iban.is_valid(value)
 
 
 # German and Austrian IBANs are all digits after the country: an "O" or "l" there stands for a digit,
@@ -246,67 +256,6 @@ def _find_id_card(text: str) -> Iterator[tuple[int, int]]:
         printed = len(value) == 9 and context and has_letter and any(c.isdigit() for c in value)
         if checked or printed:
             yield start, end
-
-
-def _find_phones(text: str) -> Iterator[tuple[int, int]]:
-    windows = _digit_windows(text)
-    position = 0
-    while (match := _PHONE.search(windows.text, position)) is not None:
-        start, end = match.span()
-        original = windows.span(start, end)
-        if _is_phone(text, match.group(), original[0]):
-            yield original
-            position = end
-        else:
-            # A long run of digit groups may hide a real number further right: retry after the next gap.
-            gap = _PHONE_GAP.search(windows.text, start + 1, end)
-            position = gap.end() if gap else end
-
-
-# The tail of an IBAN whose check digits fail ("DE88 3704 0044 0532 0130 00") is no phone number.
-_IBAN_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \t./-]{0,3}\d{4}){1,5}[ \t./-]{0,3}$")
-
-
-def _is_phone(text: str, candidate: str, start: int) -> bool:
-    if sum(c.isdigit() for c in candidate) < 6:
-        return False
-    if (
-        start
-        and text[start - 1] in " \t./-0123456789"
-        and _IBAN_BEFORE.search(text, max(0, start - 40), start)
-    ):
-        return False
-    before = text[max(0, start - 30) : start].lower()
-    if any(word in before for word in _BLOCKER_WORDS) and _PHONE_BLOCKERS.search(
-        text, max(0, start - 30), start
-    ):
-        return False
-    return _valid_phone_number(candidate)
-
-
-_NON_DIGITS = re.compile(r"\D")
-
-
-def _valid_phone_number(candidate: str) -> bool:
-    """`phonenumbers`' validity check. German numbers are handed over already split into country
-    code and national number: parsing the text is two thirds of the check's cost."""
-    digits = _NON_DIGITS.sub("", candidate)
-    body = candidate[1:] if candidate.startswith("(") else candidate
-    national = None
-    if body.startswith("+49") or body.startswith("0049"):
-        national = digits[4:] if body.startswith("0049") else digits[2:]
-        national = national[1:] if national.startswith("0") else national  # "+49 (0)251 …"
-    elif body.startswith("0") and not body.startswith("00"):
-        national = digits[1:]
-    if national is not None and not national.startswith("0"):  # leading zeros: let phonenumbers read it
-        if not national or not 4 <= len(national) <= 15:
-            return False
-        number = phonenumbers.PhoneNumber(country_code=49, national_number=int(national))
-        return phonenumbers.is_valid_number(number)
-    try:
-        return phonenumbers.is_valid_number(phonenumbers.parse(candidate, "DE"))
-    except phonenumbers.NumberParseException:
-        return False
 
 
 def _find_birth_dates(text: str) -> Iterator[tuple[int, int]]:

@@ -110,7 +110,7 @@ _KINSHIP = re.compile(
     r"[Pp]artnerin|[Nn]achbar|[Nn]achbarin|[Ee]nkel|[Ee]nkelin|[Kk]ind)[ \t]+"
 )
 # A line holding only a name: found from the line break before it (the text's first line apart).
-_NAME_LINE_BODY = rf"[ \t]*((?:{NAME_WORD}|{_INITIAL})(?:[ \t]+(?:(?:{_PARTICLES})[ \t]+)*(?:{NAME_WORD}|{CAPS_WORD})){{1,3}})[ \t]*(?=\n)"
+_NAME_LINE_BODY = rf"[ \t]*((?:{NAME_WORD}|{_INITIAL})(?:[ \t]+(?:(?:{_PARTICLES})[ \t]+)*(?:{NAME_WORD}|{CAPS_WORD})){{1,3}}+)[ \t]*(?=\n)"  # possessive: no backtracking on prose
 _NAME_LINE = re.compile(rf"\n{_NAME_LINE_BODY}")
 _FIRST_NAME_LINE = re.compile(_NAME_LINE_BODY)
 # A capitalised word before another one or a name particle: the candidates for a known first name.
@@ -315,6 +315,7 @@ def _is_plain_stop_word(value: str) -> bool:
 
 
 _BIRTH_MARK = re.compile(r"(?:geb\.|geboren|\*)[ \t]*(?:am[ \t]*)?(?=\d|[A-ZÄÖÜ])")
+_BIRTH_MARK_WORDS = keywords.register("birth_mark", ["geb.", "geboren", "*"])
 _BIRTH_SEPARATORS = " \t,(–"
 _NAME_BEFORE = re.compile(
     rf"(?:(?<=[\s(:;|•–-])|^)((?:{NAME_WORD}|{CAPS_WORD}|{_INITIAL})(?:(?:[ \t]+(?:(?:{_PARTICLES})[ \t]+)*|,[ \t]*)(?:{NAME_WORD}|{CAPS_WORD})){{0,3}})$"
@@ -322,7 +323,7 @@ _NAME_BEFORE = re.compile(
 
 
 def _names_before_birth(text: str) -> Iterator[tuple[int, int]]:
-    for mark in _BIRTH_MARK.finditer(text):
+    for mark in _matches(_BIRTH_MARK, text, keywords.starts(text, _BIRTH_MARK_WORDS)):
         stop = mark.start()
         while stop > 0 and text[stop - 1] in _BIRTH_SEPARATORS:
             stop -= 1

@@ -44,8 +44,9 @@ def boundaries(text: str, parts: int) -> list[int]:
 
 def scan_in_parts(
     text: str, scan_part: Callable[[str, int, int], list[tuple[str, int, int]]]
-) -> list[tuple[str, int, int]] | None:
-    """(kind, start, end) of every finding, found in parts on worker processes; None if not worth it.
+) -> list[list[tuple[str, int, int]]] | None:
+    """(kind, start, end) of every finding, per part in text order, found on worker processes; None
+    if not worth it.
 
     `scan_part(window, keep_from, keep_to)` scans `window` and returns the findings that start in
     `window[keep_from:keep_to]`, with offsets into `window`."""
@@ -62,10 +63,10 @@ def scan_in_parts(
     futures = [
         _executor().submit(scan_part, window, keep_from, keep_to) for _, window, keep_from, keep_to in jobs
     ]
-    found: list[tuple[str, int, int]] = []
-    for (window_start, *_), future in zip(jobs, futures, strict=True):
-        found.extend((kind, start + window_start, end + window_start) for kind, start, end in future.result())
-    return found
+    return [
+        [(kind, start + window_start, end + window_start) for kind, start, end in future.result()]
+        for (window_start, *_), future in zip(jobs, futures, strict=True)
+    ]
 
 
 def _executor() -> Executor:

@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from workbench.privacy import parts
@@ -18,7 +19,6 @@ from workbench.privacy.identifiers import (
     _find_case_numbers,
     _find_iban,
     _find_id_card,
-    _find_phones,
     _find_rvnr,
     _find_tax_id,
     _find_vat,
@@ -26,6 +26,7 @@ from workbench.privacy.identifiers import (
 from workbench.privacy.names import _find_names
 from workbench.privacy.normalize import normalize
 from workbench.privacy.patterns import _strip
+from workbench.privacy.phones import _find_phones
 from workbench.privacy.plates import _find_plates
 from workbench.privacy.tables import _BIRTH_HEADER, _NAME_HEADER, _find_table_cells
 
@@ -135,6 +136,9 @@ _DETECTORS = (
 )
 
 
+_BY_POSITION = itemgetter(1, 2)
+
+
 def _resolve(candidates: Iterable[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
     """Keep one finding per stretch of text: higher-priority kinds first, then longer spans.
 
@@ -143,7 +147,7 @@ def _resolve(candidates: Iterable[tuple[str, int, int]]) -> list[tuple[str, int,
     chosen: list[tuple[str, int, int]] = []
     group: list[tuple[str, int, int]] = []
     group_end = -1
-    for candidate in sorted(set(candidates), key=lambda c: (c[1], c[2])):
+    for candidate in sorted(set(candidates), key=_BY_POSITION):
         if candidate[1] >= group_end:
             chosen.extend(_choose(group))
             group = [candidate]
@@ -182,17 +186,33 @@ def scan(text: str) -> list[Finding]:
     if not text:
         return []
     found = parts.scan_in_parts(text, _scan_part)  # a large text on several cores
-    if found is None:
-        return _scan(text)
-    return [Finding(kind, start, end, text[start:end]) for kind, start, end in _resolve(found)]
+    spans = _spans(text) if found is None else _join(found)
+    return [Finding(kind, start, end, text[start:end]) for kind, start, end in spans]
 
 
 def _scan_part(window: str, keep_from: int, keep_to: int) -> list[tuple[str, int, int]]:
     """The findings of `window` that start in `window[keep_from:keep_to]` (runs in a worker process)."""
-    return [(f.kind, f.start, f.end) for f in _scan(window) if keep_from <= f.start < keep_to]
+    return [found for found in _spans(window) if keep_from <= found[1] < keep_to]
 
 
-def _scan(text: str) -> list[Finding]:
+def _join(parts_found: list[list[tuple[str, int, int]]]) -> list[tuple[str, int, int]]:
+    """The findings of consecutive parts as one list, as if the text had been resolved in one pass.
+
+    Each part's findings are sorted and disjoint, and each starts inside its part: only the last
+    finding of a part can reach into the next one, so only there candidates need choosing again."""
+    joined: list[tuple[str, int, int]] = []
+    for found in parts_found:
+        if joined and found and found[0][1] < joined[-1][2]:
+            reach = joined[-1][2]
+            overlapping = next((i for i, f in enumerate(found) if f[1] >= reach), len(found))
+            joined[-1:] = _resolve([joined[-1], *found[:overlapping]])
+            found = found[overlapping:]
+        joined.extend(found)
+    return joined
+
+
+def _spans(text: str) -> list[tuple[str, int, int]]:
+    """(kind, start, end) of each finding in `text`, sorted and disjoint."""
     # Detect on the normalised text (no zero-width characters, full-width digits, look-alikes),
     # report offsets into the original.
     normal = normalize(text)
@@ -206,10 +226,7 @@ def _scan(text: str) -> list[Finding]:
                 candidates.append((kind, start, end))
     resolved = _resolve(candidates)  # on the normalised text, then mapped back to the original
     spans = normal.spans([(start, end) for _, start, end in resolved])
-    return [
-        Finding(kind, start, end, text[start:end])
-        for (kind, _, _), (start, end) in zip(resolved, spans, strict=True)
-    ]
+    return [(kind, start, end) for (kind, _, _), (start, end) in zip(resolved, spans, strict=True)]
 
 
 @dataclass(frozen=True)
