@@ -512,7 +512,26 @@ def test_street_anchors_found_for_all_numbers_at_once_equal_reading_backwards():
     from workbench.privacy import addresses
 
     text = normalize("\n\n".join(d.text for d in load_corpus()) * 2).text
-    blank, _glued = addresses._house_numbers(text)
+    blank, _glued, _informal = addresses._house_numbers(text)
     at_once = sorted(addresses._anchors(text, blank))
     one_by_one = sorted((a, n) for n in blank if (a := addresses._anchor_at(text, n)) is not None)
     assert len(at_once) > 500 and at_once == one_by_one
+
+
+def test_house_numbers_found_with_numpy_equal_those_found_line_by_line():
+    from tests.privacy_corpus import load_corpus
+    from workbench.privacy import addresses
+
+    text = normalize(
+        "\n\n".join(d.text for d in load_corpus()) + "\nlindenstr.11, kolpingstr 8, Hauptstraße12"
+    ).text
+    assert len(text) >= 4096  # the numpy path
+    by_line: tuple[list[int], list[int], list[int]] = ([], [], [])
+    position = 0
+    for line in text.split("\n"):
+        for whole, part in zip(by_line, addresses._house_numbers(line), strict=True):
+            whole.extend(position + number for number in part)
+        position += len(line) + 1
+    at_once = addresses._house_numbers(text)
+    assert [sorted(numbers) for numbers in at_once] == [sorted(numbers) for numbers in by_line]
+    assert len(at_once[2]) >= 3

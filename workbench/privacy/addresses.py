@@ -81,7 +81,7 @@ _GLUED_TAIL = re.compile(rf"\d{{1,4}}[a-h]?(?:,[ \t]*|[ \t]*\n[ \t]*|[ \t]+){PLZ
 
 def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
     """Every address has a house number: the detector starts at the runs of digits, not at every word."""
-    blank_before, glued = _house_numbers(text)
+    blank_before, glued, informal = _house_numbers(text)
     yield from _find_streets(text, blank_before)
     for number in glued:  # "Lindenstr.12,48143 Münster": only with PLZ and city
         match = (
@@ -93,9 +93,7 @@ def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
         word = _GLUED_WORD.search(text, max(0, match.start() - 40), match.start())
         if word or match.start() == 0 or not text[match.start() - 1].isalnum():
             yield (word.start() if word else match.start()), tail.end()
-    for number in itertools.chain(glued, blank_before):  # informal writing: "lindenstr.11", "kolpingstr 8"
-        if text[number - 1] not in "r.e \t" or text[number - 2] not in "r.etsß \t":
-            continue  # cannot end in "str", "str.", "straße" or "strasse"
+    for number in informal:  # informal writing: "lindenstr.11", "kolpingstr 8"
         if not text[max(0, number - 12) : number].rstrip(" \t").endswith(_LOWER_ENDINGS):
             continue
         match = _LOWER_STREET.search(text, max(0, number - 60), number)
@@ -107,11 +105,16 @@ def _find_addresses(text: str) -> Iterator[tuple[int, int]]:
 _DIGITS = re.compile(r"[0-9]+")
 _LEADING_DIGITS = re.compile(r"\d*")
 _GLUED_BEFORE = np.array([ord(c) for c in "eßgrtzm."], dtype=np.uint32)
+_INFORMAL_LAST, _INFORMAL_BEFORE_LAST = "r.e \t", "r.etsß \t"
+_INFORMAL_LAST_CODES = np.array([ord(c) for c in _INFORMAL_LAST], dtype=np.uint32)
+_INFORMAL_BEFORE_LAST_CODES = np.array([ord(c) for c in _INFORMAL_BEFORE_LAST], dtype=np.uint32)
 
 
-def _house_numbers(text: str) -> tuple[list[int], list[int]]:
+def _house_numbers(text: str) -> tuple[list[int], list[int], list[int]]:
     """Digit runs that may be house numbers: at most four digits, after a blank ("Markt 3") or glued
-    to a street word ("Lindenstr.12"); after a blank not the start of a date or amount ("12.05.")."""
+    to a street word ("Lindenstr.12"); after a blank not the start of a date or amount ("12.05.").
+    The third list holds those of either kind whose two characters before could end "str", "str.",
+    "straße" or "strasse" (informal writing, "lindenstr.11")."""
     if len(text) < 4096:  # a line or a cell: quicker without numpy
         blank: list[int] = []
         glued: list[int] = []
@@ -124,10 +127,17 @@ def _house_numbers(text: str) -> tuple[list[int], list[int]]:
                     blank.append(start)
             elif text[start - 1] in "eßgrtzm.":
                 glued.append(start)
-        return blank, glued
+        informal = [
+            number
+            for number in itertools.chain(glued, blank)
+            if number >= 2
+            and text[number - 1] in _INFORMAL_LAST
+            and text[number - 2] in _INFORMAL_BEFORE_LAST
+        ]
+        return blank, glued, informal
     starts, ends = digit_run_arrays(text)
     if not len(starts):
-        return [], []
+        return [], [], []
     codes = text_codes(text)
     last = len(codes) - 1
     previous = codes[np.maximum(starts - 1, 0)]
@@ -137,7 +147,14 @@ def _house_numbers(text: str) -> tuple[list[int], list[int]]:
     continues = (ends + 1 <= last) & np.isin(following, (44, 46, 58)) & ((after_that - np.uint32(48)) < 10)
     blank = candidate & ((previous == 32) | (previous == 9)) & ~continues
     glued = candidate & np.isin(previous, _GLUED_BEFORE)
-    return starts[blank].tolist(), starts[glued].tolist()
+    informal = (
+        (blank | glued)
+        & (starts >= 2)
+        & np.isin(previous, _INFORMAL_LAST_CODES)
+        & np.isin(codes[np.maximum(starts - 2, 0)], _INFORMAL_BEFORE_LAST_CODES)
+    )
+    informal_numbers = starts[glued & informal].tolist() + starts[blank & informal].tolist()
+    return starts[blank].tolist(), starts[glued].tolist(), informal_numbers
 
 
 def _anchor_at(text: str, number: int) -> int | None:
