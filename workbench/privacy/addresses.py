@@ -145,16 +145,17 @@ def _house_numbers(text: str) -> tuple[list[int], list[int], list[int]]:
     following = codes[np.minimum(ends, last)]
     after_that = codes[np.minimum(ends + 1, last)]
     continues = (ends + 1 <= last) & np.isin(following, (44, 46, 58)) & ((after_that - np.uint32(48)) < 10)
-    blank = candidate & ((previous == 32) | (previous == 9)) & ~continues
-    glued = candidate & np.isin(previous, _GLUED_BEFORE)
-    informal = (
-        (blank | glued)
-        & (starts >= 2)
+    after_blank = candidate & ((previous == 32) | (previous == 9)) & ~continues
+    after_word = candidate & np.isin(previous, _GLUED_BEFORE)
+    informal_end = (
+        (starts >= 2)
         & np.isin(previous, _INFORMAL_LAST_CODES)
         & np.isin(codes[np.maximum(starts - 2, 0)], _INFORMAL_BEFORE_LAST_CODES)
     )
-    informal_numbers = starts[glued & informal].tolist() + starts[blank & informal].tolist()
-    return starts[blank].tolist(), starts[glued].tolist(), informal_numbers
+    informal_numbers = (
+        starts[after_word & informal_end].tolist() + starts[after_blank & informal_end].tolist()
+    )
+    return starts[after_blank].tolist(), starts[after_word].tolist(), informal_numbers
 
 
 def _anchor_at(text: str, number: int) -> int | None:
