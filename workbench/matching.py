@@ -9,14 +9,13 @@ matched to a company in the register of this one.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-
-from workbench.privacy.data import FIRST_NAMES
 
 SURE, UNSURE, NONE = "sicher", "unsicher", "kein Treffer"
 SURE_SCORE = 90.0
@@ -48,7 +47,8 @@ _LEGAL_FORMS = [
     r"inh\.?",
     r"dr\.?",
 ]
-_LEGAL_RE = re.compile(r"(?<![a-z0-9])(?:" + "|".join(_LEGAL_FORMS) + r")(?![a-z0-9])")
+# One capturing group: `split` returns the text between legal forms and the legal forms themselves.
+_LEGAL_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(_LEGAL_FORMS) + r")(?![a-z0-9])")
 _TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "&": " und ", "+": " und ", "/": " und "}
 )
@@ -66,6 +66,10 @@ _FORM_KINDS = [
     ("eg", re.compile(r"(?<![a-z])e\.?\s?g\.?(?![a-z])")),
 ]
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# The same for ASCII text, faster: every byte but a-z and 0-9 becomes a space.
+_WORD_BYTES = bytes(
+    c if chr(c).isascii() and (chr(c).islower() or chr(c).isdigit()) else 32 for c in range(256)
+)
 # Common abbreviations in hand-typed lists, expanded before comparing.
 _PHRASES = [
     (re.compile(r"(?<![a-z0-9])e[- ]?technik"), "elektrotechnik"),
@@ -84,32 +88,62 @@ _FILLER = {"fa", "firma"}
 
 def normalize(name: object) -> str:
     """Comparable form of a company name: "Müller & Söhne Bau G.m.b.H." -> "bau mueller soehne und"."""
-    return " ".join(sorted(_tokens(name)))
+    return _read(name)[0]
 
 
 def legal_form(name: object) -> str:
     """The kind of legal form a name carries ("gmbh", "ek", …), or "" when none is written."""
+    return _form_kind(_read(name)[2])
+
+
+def _read(name: object) -> tuple[str, str, str]:
+    """One pass over a name: (key, plain, written legal form).
+
+    The key is the sorted words without legal form; plain is the same words in their written order
+    without spaces (catches "MarienApotheke" for "Marien-Apotheke"); the legal form is the text the
+    legal-form patterns took out, for `_form_kind`.
+    """
     if name is None or (isinstance(name, float) and np.isnan(name)):
-        return ""
-    text = _GLUED_FORM.sub(" ", str(name).lower().translate(_TRANSLITERATION))
-    return next((kind for kind, pattern in _FORM_KINDS if pattern.search(text)), "")
+        return "", "", ""
+    text = str(name).lower()
+    if not text.isascii():
+        text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    for sign in "&+/":  # what _TRANSLITERATION does, without its slow per-character lookup
+        if sign in text:
+            text = text.replace(sign, " und ")
+    if "gmbh" in text or "ohg" in text:
+        text = _GLUED_FORM.sub(" ", text)
+    if "u." in text:
+        text = _SHORT_AND.sub(" und ", text)
+    if not text.isascii():  # other accents (é, ç, ş): drop the mark, keep the letter
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if "technik" in text or "galabau" in text:
+        for pattern, replacement in _PHRASES:
+            text = pattern.sub(replacement, text)
+    pieces = _LEGAL_RE.split(text)
+    if len(pieces) > 1:
+        text, written = " ".join(pieces[0::2]), " ".join(pieces[1::2])
+    else:
+        written = ""
+    words = text.encode().translate(_WORD_BYTES).decode().split() if text.isascii() else _NON_WORD.split(text)
+    tokens = [_ABBREVIATIONS.get(t, t) for t in words if t and t not in _FILLER]
+    return " ".join(sorted(tokens)), "".join(tokens), written
 
 
-def _plain(name: object) -> str:
-    """The tokens in their order without spaces: catches "MarienApotheke" for "Marien-Apotheke"."""
-    return "".join(_tokens(name))
+@functools.lru_cache(maxsize=1024)
+def _form_kind(written: str) -> str:
+    """The kind of a written legal form; the few spellings of a register repeat, hence the cache."""
+    return next((kind for kind, pattern in _FORM_KINDS if pattern.search(written)), "") if written else ""
 
 
-def _tokens(name: object) -> list[str]:
-    if name is None or (isinstance(name, float) and np.isnan(name)):
-        return []
-    text = _SHORT_AND.sub(" und ", _GLUED_FORM.sub(" ", str(name).lower().translate(_TRANSLITERATION)))
-    # other accents (é, ç, ş): drop the mark, keep the letter
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    for pattern, replacement in _PHRASES:
-        text = pattern.sub(replacement, text)
-    text = _LEGAL_RE.sub(" ", text)
-    return [_ABBREVIATIONS.get(t, t) for t in _NON_WORD.split(text) if t and t not in _FILLER]
+def _read_all(names: list[object]) -> tuple[list[str], list[str], list[str]]:
+    keys, plains, forms = [], [], []
+    for name in names:
+        key, plain, written = _read(name)
+        keys.append(key)
+        plains.append(plain)
+        forms.append(_form_kind(written))
+    return keys, plains, forms
 
 
 def normalize_city(city: object) -> str:
@@ -118,7 +152,6 @@ def normalize_city(city: object) -> str:
     return " ".join(_NON_WORD.split(str(city).lower().translate(_TRANSLITERATION))).strip()
 
 
-_FIRST_NAMES = frozenset(name.translate(_TRANSLITERATION) for name in FIRST_NAMES)
 _MINOR_TOKENS = frozenset(
     {"und", "der", "die", "das", "am", "an", "im", "in", "zum", "zur", "von", "fuer", "co"}
 )
@@ -156,11 +189,6 @@ def _score(a: str, b: str, a_plain: str = "", b_plain: str = "") -> float:
     return score
 
 
-def _person_name(plain_tokens: list[str]) -> bool:
-    """ "Sabine Weiß" on a sponsor list is a private person, not "Bäckerei Sabine Weiß"."""
-    return len(plain_tokens) == 2 and plain_tokens[0] in _FIRST_NAMES
-
-
 def match_sponsors(
     sponsors: pd.DataFrame,
     companies: pd.DataFrame,
@@ -171,29 +199,11 @@ def match_sponsors(
     company_city: str | None = None,
 ) -> pd.DataFrame:
     """One row per sponsor: sponsor_index, company_index (or NA), score 0–100, status."""
-    s_keys = [normalize(v) for v in sponsors[sponsor_name].tolist()]
-    c_keys = [normalize(v) for v in companies[company_name].tolist()]
-    s_plain = [_plain(v) for v in sponsors[sponsor_name].tolist()]
-    c_plain = [_plain(v) for v in companies[company_name].tolist()]
-    s_forms = [legal_form(v) for v in sponsors[sponsor_name].tolist()]
-    c_forms = [legal_form(v) for v in companies[company_name].tolist()]
-    s_person = [_person_name(_tokens(v)) for v in sponsors[sponsor_name].tolist()]
-
-    def rank(row: int, position: int) -> float:
-        score = _score(s_keys[row], c_keys[position], s_plain[row], c_plain[position])
-        if s_person[row] and len(c_keys[position].split()) > 2:
-            score = min(score, UNSURE_SCORE - 5)  # a private person, not the business carrying the name
-        if s_forms[row] and c_forms[position] and score < 100:
-            score += 2 if s_forms[row] == c_forms[position] else -2  # the written legal form breaks ties
-        return min(score, 100.0)
-
+    s_keys, s_plain, _ = _read_all(sponsors[sponsor_name].tolist())
+    c_keys, c_plain, _ = _read_all(companies[company_name].tolist())
     c_labels = list(companies.index)
-    s_cities = (
-        [normalize_city(v) for v in sponsors[sponsor_city].tolist()] if sponsor_city else [""] * len(s_keys)
-    )
-    c_cities = (
-        [normalize_city(v) for v in companies[company_city].tolist()] if company_city else [""] * len(c_keys)
-    )
+    s_cities = _cities(sponsors[sponsor_city].tolist()) if sponsor_city else [""] * len(s_keys)
+    c_cities = _cities(companies[company_city].tolist()) if company_city else [""] * len(c_keys)
 
     exact: dict[str, list[int]] = {}
     for position, key in enumerate(c_keys):
@@ -269,6 +279,18 @@ def match_sponsors(
             }
         )
     return pd.DataFrame.from_records(records, columns=["sponsor_index", "company_index", "score", "status"])
+
+
+def _cities(values: list[object]) -> list[str]:
+    """Normalised towns; a register column repeats a handful of them, so each is read once."""
+    seen: dict[object, str] = {}
+    out = []
+    for value in values:
+        city = seen.get(value)
+        if city is None:
+            city = seen[value] = normalize_city(value)
+        out.append(city)
+    return out
 
 
 def _same_city(sponsor_city: str, company_city: str) -> bool:
