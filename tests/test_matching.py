@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from workbench.matching import NONE, SURE, UNSURE, match_sponsors, non_sponsors, normalize
+from workbench.matching import NONE, SURE, UNSURE, legal_form, match_sponsors, non_sponsors, normalize
 
 REGISTER = pd.DataFrame(
     {
@@ -98,3 +98,87 @@ def test_result_shape_and_non_sponsors():
 )
 def test_normalize(a, b):
     assert normalize(a) == normalize(b)
+
+
+# ------------------------------------------------------------------ companies sharing one key
+
+
+def _match_one(typed, names, **cities):
+    register = pd.DataFrame(
+        {"Firmenname": names, "Ort": cities.get("register", ["Musterstadt"] * len(names))}
+    )
+    sponsors = pd.DataFrame({"Sponsor": [typed], "Ort": [cities.get("sponsor", "Musterstadt")]})
+    result = match_sponsors(
+        sponsors,
+        register,
+        sponsor_name="Sponsor",
+        company_name="Firmenname",
+        sponsor_city="Ort",
+        company_city="Ort",
+    )
+    row = result.iloc[0]
+    return (None if pd.isna(row["company_index"]) else names[row["company_index"]]), row["status"]
+
+
+SCHUSTER = ["Malerbetrieb Schuster AG", "Schuster Malerbetrieb KG", "Schuster Malerbetrieb GmbH"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "status"),
+    [
+        ("Schuster Malerbetrieb KG", "Schuster Malerbetrieb KG", SURE),  # literally in the register
+        ("  schuster   MALERBETRIEB kg ", "Schuster Malerbetrieb KG", SURE),  # case and spaces aside
+        ("Schuster Malerbetrieb GmbH", "Schuster Malerbetrieb GmbH", SURE),
+        ("Malerbetrieb Schuster AG", "Malerbetrieb Schuster AG", SURE),
+        ("Schuster Malerbetrieb G.m.b.H.", "Schuster Malerbetrieb GmbH", UNSURE),  # the written form decides
+        ("Malerbetrieb Schuster K.G.", "Schuster Malerbetrieb KG", UNSURE),
+        ("Schuster Malerbetrieb A.G.", "Malerbetrieb Schuster AG", UNSURE),
+        ("Schuster Malerbetrieb", "Malerbetrieb Schuster AG", UNSURE),  # nothing decides: register order
+        ("Schuster Malerbetrieb OHG", "Malerbetrieb Schuster AG", UNSURE),  # a form nobody has
+    ],
+)
+def test_companies_sharing_a_key(typed, expected, status):
+    assert _match_one(typed, SCHUSTER) == (expected, status)
+
+
+def test_register_order_decides_only_when_nothing_else_does():
+    names = ["Schuster Malerbetrieb KG", "Malerbetrieb Schuster AG"]
+    assert _match_one("Schuster Malerbetrieb", names) == ("Schuster Malerbetrieb KG", UNSURE)
+    assert _match_one("Schuster Malerbetrieb", names[::-1]) == ("Malerbetrieb Schuster AG", UNSURE)
+
+
+def test_the_same_name_twice_in_the_register_stays_unsure():
+    names = ["Bäckerei Schäfer e.K.", "Bäckerei Schäfer e.K."]
+    assert _match_one("Bäckerei Schäfer e.K.", names) == ("Bäckerei Schäfer e.K.", UNSURE)
+
+
+def test_a_tie_only_counts_companies_of_the_sponsors_town():
+    names = ["Schuster Malerbetrieb GmbH", "Schuster Malerbetrieb KG"]
+    towns = ["Nachbarstadt", "Musterstadt"]
+    assert _match_one("Schuster Malerbetrieb GmbH", names, register=towns) == (
+        "Schuster Malerbetrieb KG",
+        SURE,
+    )
+    assert _match_one("Schuster Malerbetrieb GmbH", names, register=towns, sponsor="Hafenau") == (None, NONE)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Schuster Malerbetrieb GmbH & Co. KG", "gmbh_co_kg"),
+        ("Schuster Malerbetrieb GmbH u. Co. K.G.", "gmbh_co_kg"),
+        ("Schuster Malerbetrieb Ges.m.b.H.", "gmbh"),
+        ("SchusterGmbH", "gmbh"),
+        ("Schuster Malerbetrieb e. K.", "ek"),
+        ("Schuster Malerbetrieb O.H.G.", "ohg"),
+        ("Schuster Malerbetrieb K.G.", "kg"),
+        ("Schuster Malerbetrieb A.G.", "ag"),
+        ("Schuster Malerbetrieb UG (haftungsbeschränkt)", "ug"),
+        ("Schuster Malerbetrieb", ""),
+        (None, ""),
+    ],
+)
+def test_legal_form(name, kind):
+    assert legal_form(name) == kind
+    if name:
+        assert normalize(name) == normalize("Schuster Malerbetrieb") or name == "SchusterGmbH"

@@ -30,17 +30,17 @@ _LEGAL_FORMS = [
     r"eingetragene\s+genossenschaft",
     r"eingetragener\s+kaufmann",
     r"eingetragene\s+kauffrau",
-    r"(?:g\.?\s?m\.?\s?b\.?\s?h\.?|ag|se|ug)?\s*(?:und|&|\+)?\s*co\.?\s*kg(?:aa)?",
+    r"(?:g\.?\s?m\.?\s?b\.?\s?h\.?|ag|se|ug)?\s*(?:und|&|\+)?\s*co\.?\s*k\.?g(?:aa)?",
     r"g\.?\s?m\.?\s?b\.?\s?h\.?",
     r"mbh",
     r"ug\s*\(?\s*(?:haftungsbeschr\w*\.?|h\.?\s?b\.?)?\s*\)?",
     r"ug",
     r"e\.?\s?k(?:fm|fr)?\.?",
     r"e\.?\s?g\.?",
-    r"ag",
+    r"a\.?g\.?",
     r"kgaa",
-    r"kg",
-    r"ohg",
+    r"k\.?g\.?",
+    r"o\.?h\.?g\.?",
     r"g\.?\s?b\.?\s?r\.?",
     r"mbb",
     r"se",
@@ -55,13 +55,13 @@ _TRANSLITERATION = str.maketrans(
 _SHORT_AND = re.compile(r"(?<![a-z0-9])u\.(?=\s)")
 _GLUED_FORM = re.compile(r"(?<=[a-z]{3})(?=(?:gmbh|ohg)(?![a-z]))")  # "GütherGmbH" -> "Güther GmbH"
 _FORM_KINDS = [
-    ("gmbh_co_kg", re.compile(r"co\.?\s*kg")),
-    ("gmbh", re.compile(r"(?<![a-z])(?:g\.?\s?m\.?\s?b\.?\s?h|mbh)")),
+    ("gmbh_co_kg", re.compile(r"co\.?\s*k\.?g")),
+    ("gmbh", re.compile(r"(?<![a-z])(?:g\.?\s?)?m\.?\s?b\.?\s?h")),  # also "Ges.m.b.H.",
     ("ek", re.compile(r"(?<![a-z])e\.?\s?k(?:fm|fr)?\.?(?![a-z])")),
     ("ug", re.compile(r"(?<![a-z])ug(?![a-z])")),
-    ("ag", re.compile(r"(?<![a-z])ag(?![a-z])")),
-    ("ohg", re.compile(r"(?<![a-z])ohg(?![a-z])")),
-    ("kg", re.compile(r"(?<![a-z])kg(?![a-z])")),
+    ("ag", re.compile(r"(?<![a-z])a\.?g(?![a-z])")),
+    ("ohg", re.compile(r"(?<![a-z])o\.?h\.?g(?![a-z])")),
+    ("kg", re.compile(r"(?<![a-z])k\.?g(?![a-z])")),
     ("gbr", re.compile(r"(?<![a-z])(?:g\.?\s?b\.?\s?r|gesellschaft buergerlichen rechts)")),
     ("eg", re.compile(r"(?<![a-z])e\.?\s?g\.?(?![a-z])")),
 ]
@@ -199,8 +199,10 @@ def match_sponsors(
     company_city: str | None = None,
 ) -> pd.DataFrame:
     """One row per sponsor: sponsor_index, company_index (or NA), score 0–100, status."""
-    s_keys, s_plain, _ = _read_all(sponsors[sponsor_name].tolist())
-    c_keys, c_plain, _ = _read_all(companies[company_name].tolist())
+    s_names = sponsors[sponsor_name].tolist()
+    c_names = companies[company_name].tolist()
+    s_keys, s_plain, s_forms = _read_all(s_names)
+    c_keys, c_plain, c_forms = _read_all(c_names)
     c_labels = list(companies.index)
     s_cities = _cities(sponsors[sponsor_city].tolist()) if sponsor_city else [""] * len(s_keys)
     c_cities = _cities(companies[company_city].tolist()) if company_city else [""] * len(c_keys)
@@ -215,16 +217,19 @@ def match_sponsors(
     second_score = np.zeros(len(s_keys), dtype=np.float64)
     fuzzy_rows = []
     for row, key in enumerate(s_keys):
-        hits = exact.get(key)
         if not key:
             continue
-        if hits:
-            same_city = [h for h in hits if _same_city(s_cities[row], c_cities[h])]
-            chosen = same_city or hits
-            best_pos[row], best_score[row] = chosen[0], 100.0
-            second_score[row] = 100.0 if len(chosen) > 1 else 0.0
-        else:
+        hits = exact.get(key)
+        if not hits:
             fuzzy_rows.append(row)
+            continue
+        local = [h for h in hits if _same_city(s_cities[row], c_cities[h])]
+        if not local:  # only namesakes in another town: rejected below
+            best_pos[row], best_score[row] = hits[0], 100.0
+            continue
+        position, clear = _break_tie(s_names[row], s_forms[row], local, c_names, c_forms)
+        best_pos[row], best_score[row] = position, 100.0
+        second_score[row] = 0.0 if clear else 100.0  # an undecided tie is shown for review
 
     if fuzzy_rows and c_keys:
         # Candidates from two views: sorted words (word order) and words run together (joined/split words).
@@ -279,6 +284,34 @@ def match_sponsors(
             }
         )
     return pd.DataFrame.from_records(records, columns=["sponsor_index", "company_index", "score", "status"])
+
+
+def _break_tie(
+    name: object, form: str, positions: list[int], c_names: list[object], c_forms: list[str]
+) -> tuple[int, bool]:
+    """Which of several companies with the sponsor's key is meant, and whether that is clear.
+
+    The name written exactly as in the register (case and spaces aside) decides; failing that the
+    written legal form narrows the choice, then register order picks. Only the first is clear: "Müller
+    Bau" may be the GmbH or the KG, and a person has to look.
+    """
+    if len(positions) == 1:
+        return positions[0], True
+    literal = _literal(name)
+    same = [p for p in positions if _literal(c_names[p]) == literal]
+    if len(same) == 1:
+        return same[0], True
+    pool = same or positions
+    if form:
+        pool = [p for p in pool if c_forms[p] == form] or pool
+    return pool[0], False
+
+
+def _literal(name: object) -> str:
+    """A name as written, apart from case and spacing."""
+    if name is None or (isinstance(name, float) and np.isnan(name)):
+        return ""
+    return " ".join(str(name).split()).casefold()
 
 
 def _cities(values: list[object]) -> list[str]:
