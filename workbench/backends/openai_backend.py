@@ -75,6 +75,9 @@ class OpenAIBackend(Backend):
                 follow_redirects=False,
             ),
         )
+        # The client imports its chat resource on first use (tens of milliseconds); a backend is built
+        # before its first request is due, so that import happens now rather than on the way out.
+        self._completions = self._client.chat.completions
 
     def _detail(self, exc: Exception) -> str:
         message = getattr(exc, "message", None) or str(exc)
@@ -207,11 +210,11 @@ class OpenAIBackend(Backend):
 
     def _create(self, kwargs: JSONDict) -> Any:
         try:
-            return self._client.chat.completions.create(stream_options={"include_usage": True}, **kwargs)
+            return self._completions.create(stream_options={"include_usage": True}, **kwargs)
         except openai.BadRequestError as exc:
             if "stream_options" not in self._detail(exc):
                 raise
-        return self._client.chat.completions.create(**kwargs)
+        return self._completions.create(**kwargs)
 
     def stream_chat(
         self,
