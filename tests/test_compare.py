@@ -3,15 +3,19 @@
 import subprocess
 import sys
 import time
+from dataclasses import replace
 
-from tests.conftest import ROOT
-from tests.fakes import Reply
+import pytest
+
+from tests.conftest import API_KEY, OLLAMA_MODELS, OPENAI_MODELS, ROOT
+from tests.fakes import FakeOllama, FakeOpenAI, Reply
 from tests.test_pages import load, no_exception, texts
 from workbench.compare import diff_html, run_side_by_side, verdicts
 from workbench.config import load_settings
 from workbench.errors import PolicyRefused
 from workbench.gateway import ChatRequest, Gateway
 from workbench.history import RunLog
+from workbench.policy import Schutzstufe
 
 
 def requests(level=1):
@@ -87,6 +91,79 @@ def test_cli_compare(workbench_env, fake_ollama, fake_openai):
     )  # fmt: skip
     assert refused.returncode == 2 and "Schutzstufe 2" in refused.stderr
     assert len(fake_openai.chat_requests) == 1
+
+
+def test_a_prepared_answer_sends_nothing_and_is_still_checked_when_read(workbench_env, fake_openai):
+    """Building the backend ahead sends nothing; the Schutzstufe of the moment still decides when the
+    answer is read, as for any lazy answer."""
+    level = [Schutzstufe.ONE]
+    gateway = Gateway(load_settings(), live_schutzstufe=lambda: level[0])
+    response = gateway.chat(requests()[1]).prepare()
+    assert fake_openai.requests == []
+    level[0] = Schutzstufe.TWO
+    with pytest.raises(PolicyRefused):
+        list(response)
+    assert fake_openai.requests == []
+
+
+class _Journal:
+    """Mixed into a fake: notes in a list it shares with the other fake when its chat request arrived
+    and when each text chunk of its answer went out, in the order this happened."""
+
+    CHAT_PATH: str
+
+    def __init__(self, side, journal, **kwargs):
+        self.side, self.journal = side, journal
+        super().__init__(**kwargs)
+
+    def _stream(self, ex, content_type, events, breaking, headers=None):
+        if ex.path == self.CHAT_PATH:
+            self.journal.append((self.side, "request"))
+            events = (self._noted(e) if e.kind == "content" else e for e in events)
+        super()._stream(ex, content_type, events, breaking, headers)
+
+    def _noted(self, event):
+        def before_send():
+            if event.before_send is not None:
+                event.before_send()
+            self.journal.append((self.side, "chunk"))
+
+        return replace(event, before_send=before_send)
+
+
+class JournalOllama(_Journal, FakeOllama):
+    pass
+
+
+class JournalOpenAI(_Journal, FakeOpenAI):
+    pass
+
+
+def test_cli_compare_sends_both_requests_before_either_answer_is_under_way(workbench_env):
+    """In a new process, as a person runs it: building a client (importing its library takes a second)
+    happens before either request goes out, so neither answer is ahead when the other request arrives.
+    Measured by the order of events at the two servers, with the chunk pause as the only ruler."""
+    journal = []
+    with (
+        JournalOllama("A", journal, models=list(OLLAMA_MODELS)) as fake_a,
+        JournalOpenAI("B", journal, models=list(OPENAI_MODELS), api_key=API_KEY) as fake_b,
+    ):
+        for server in (fake_a, fake_b):
+            server.chunk_delay = 0.25
+            server.default_reply = Reply(chunks=[f"Teil{i} " for i in range(6)])
+        env = {**workbench_env, "OLLAMA_HOST": fake_a.url, "OPENAI_BASE_URL": fake_b.url}
+        proc = subprocess.run(
+            [sys.executable, "-m", "workbench", "compare", "--schutzstufe", "1", "Hallo"],
+            env=env, capture_output=True, text=True, timeout=60, cwd=ROOT,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("Teil0 Teil1 Teil2 Teil3 Teil4 Teil5") == 2
+    second = max(journal.index((side, "request")) for side in "AB")
+    first_side = "B" if journal[second][0] == "A" else "A"
+    ahead = journal[:second].count((first_side, "chunk"))
+    # 0.25 s lie between two chunks: a request that went out with the other one finds it at most one
+    # chunk ahead; one that waited for its client library finds it several chunks ahead.
+    assert ahead <= 1, journal
 
 
 def test_compare_page_with_rating(workbench_env, fake_ollama, fake_openai):

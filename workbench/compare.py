@@ -1,8 +1,10 @@
 """Two models, one input: both answers stream at the same time, then a rating and a diff.
 
 `run_side_by_side` asks the gateway for both responses first (so both policy decisions happen before
-anything is sent), then drains them in two worker threads; the caller's thread receives every chunk
-through a queue and may update a screen. The total wait is the slower answer, not the sum.
+anything is sent), then builds both backends (importing a client library can take a second or more),
+and only then drains the responses in two worker threads, so both requests go out together; the
+caller's thread receives every chunk through a queue and may update a screen. The total wait is the
+slower answer, not the sum.
 """
 
 from __future__ import annotations
@@ -42,6 +44,21 @@ def run_side_by_side(
         except WorkbenchError as exc:
             side.error = exc
             responses.append(None)
+    # Both decisions are made; now the slow part of both before either request goes out. Building a
+    # backend sends nothing. Were one built in its worker thread, the other answer would already
+    # stream while this one is still importing its client library.
+    for index, response in enumerate(responses):
+        if response is None:
+            continue
+        try:
+            response.prepare()
+        except WorkbenchError as exc:
+            sides[index].error = exc
+            responses[index] = None
+        except Exception:  # a defect: the other side must still run; German only, details to the log
+            log.exception("unexpected failure preparing side %s of a comparison", "AB"[index])
+            sides[index].error = _unexpected()
+            responses[index] = None
     chunks: queue.Queue[tuple[int, str | None]] = queue.Queue()
 
     def drain(index: int, response: Response) -> None:
@@ -53,10 +70,7 @@ def run_side_by_side(
             sides[index].error = exc
         except Exception:  # a defect: the other side must still finish; German only, details to the log
             log.exception("unexpected failure on side %s of a comparison", "AB"[index])
-            sides[index].error = WorkbenchError(
-                "Bei dieser Antwort ist ein unerwarteter Fehler aufgetreten.",
-                "Versuchen Sie es erneut. Bleibt der Fehler, melden Sie ihn bitte Ihrer IT.",
-            )
+            sides[index].error = _unexpected()
         finally:
             chunks.put((index, None))
 
@@ -77,6 +91,13 @@ def run_side_by_side(
     for worker in workers:
         worker.join()
     return sides
+
+
+def _unexpected() -> WorkbenchError:
+    return WorkbenchError(
+        "Bei dieser Antwort ist ein unerwarteter Fehler aufgetreten.",
+        "Versuchen Sie es erneut. Bleibt der Fehler, melden Sie ihn bitte Ihrer IT.",
+    )
 
 
 def verdicts(rating: str) -> tuple[str, str]:
