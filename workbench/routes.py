@@ -9,6 +9,7 @@ day, unreadable dates, complaints that fit no tour) are collected as findings, n
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,13 @@ FILES = {
     "beschwerden": ("beschwerden.csv", ["datum", "bezirk", "fraktion", "kategorie", "text"]),
 }
 COMPLAINT_DAYS = 2  # complaints up to two days after a run count for it
+# A collection date named in a complaint text: "am 11.09.", "am 11.09.2024", "vom 3.3.25",
+# "am Mittwoch, 11.09."; without a year it is the latest such date not after the complaint.
+DATE_IN_TEXT = re.compile(
+    r"\b(?:am|vom)\s+(?:(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag),?\s+(?:den\s+)?)?"
+    r"(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})(?:\.(?P<year>\d{4}|\d{2})?)?(?!\d)",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -204,24 +212,101 @@ def runs(data: RouteData) -> tuple[pd.DataFrame, list[str]]:
     return table.sort_values(["tour_id", "datum"]).reset_index(drop=True), findings
 
 
+def _stated_dates(texts: pd.Series, received: pd.Series) -> pd.Series:
+    """The collection date a complaint text names ("am 11.09.", "am 11.09.2024"), else NaT.
+
+    Without a year it is the latest such date not after the complaint; a named date after the complaint
+    or an impossible one ("am 31.02.") counts as none."""
+    parts = texts.fillna("").astype(str).str.extract(DATE_IN_TEXT)
+    received_year = received.dt.year
+    year = pd.to_numeric(parts["year"], errors="coerce")
+    year = year.where(year >= 100, year + 2000)
+    named = pd.DataFrame(
+        {
+            "year": year.fillna(received_year),
+            "month": pd.to_numeric(parts["month"], errors="coerce"),
+            "day": pd.to_numeric(parts["day"], errors="coerce"),
+        }
+    )
+    stated = pd.to_datetime(named, errors="coerce")
+    last_year = pd.to_datetime(named.assign(year=named["year"] - 1), errors="coerce")
+    without_year = year.isna()
+    stated = stated.where(~(without_year & (stated > received)), last_year)
+    return stated.where(stated <= received)
+
+
 def attribute_complaints(data: RouteData, run_table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Each complaint goes to the tour of its district and fraction whose run was up to two days earlier."""
+    """Each complaint goes to one run of its district and fraction (an empty fraction: any fraction).
+
+    The run is the one on the collection date the text names ("Tonne am 11.09. nicht geleert"), if the
+    district and fraction had a run that day; otherwise the latest run on or before the complaint date,
+    at most COMPLAINT_DAYS earlier. Where that day has runs of several tours (a complaint without
+    fraction in a district with several collections that day), the complaint is ambiguous and stays
+    unattributed rather than being counted for an arbitrary tour.
+
+    Returns the complaints with `tour_id`, `lauf_datum` (the run's date) and `mehrdeutig`, and the number
+    of complaints without a tour."""
     complaints = data.complaints.copy()
     complaints["fraktion"] = complaints["fraktion"].fillna("").astype(str).str.strip()
-    complaints["tour_id"] = None
-    runs_by_key = run_table.groupby(["bezirk", "fraktion"])
-    for index, complaint in complaints.iterrows():
-        candidates = []
-        for (district, fraction), group in runs_by_key:
-            if district != complaint["bezirk"] or (
-                complaint["fraktion"] and complaint["fraktion"] != fraction
-            ):
-                continue
-            delta = pd.to_datetime(complaint["datum"]) - pd.to_datetime(group["datum"])
-            close = group[(delta.dt.days >= 0) & (delta.dt.days <= COMPLAINT_DAYS)]
-            candidates.extend(close["tour_id"].tolist())
-        if candidates:
-            complaints.at[index, "tour_id"] = candidates[0]
+    received = pd.to_datetime(complaints["datum"], errors="coerce")
+    texts = complaints["text"] if "text" in complaints else pd.Series("", index=complaints.index)
+    labels = {"bezirk": str, "fraktion": str}  # one dtype on both sides, also for empty tables
+    key = pd.DataFrame(
+        {
+            "bezirk": complaints["bezirk"].astype(str).str.strip().to_numpy(),
+            "fraktion": complaints["fraktion"].to_numpy(),
+            "tag": received.to_numpy(dtype="datetime64[ns]"),
+            "genannt": _stated_dates(texts, received).to_numpy(dtype="datetime64[ns]"),
+            "zeile": np.arange(len(complaints)),
+        }
+    ).astype(labels)
+    own = (
+        pd.DataFrame(
+            {
+                "bezirk": run_table["bezirk"].astype(str).str.strip().to_numpy(),
+                "fraktion": run_table["fraktion"].fillna("").astype(str).str.strip().to_numpy(),
+                "lauf": pd.to_datetime(run_table["datum"]).to_numpy(dtype="datetime64[ns]"),
+                "tour_id": run_table["tour_id"].to_numpy(dtype=object),
+            }
+        )
+        .astype(labels)
+        .dropna(subset=["lauf"])
+    )
+    # One row per (district, fraction, day); fraction "" stands for any fraction of the district. A day
+    # with runs of several tours keeps no tour: which of them is meant cannot be told.
+    any_fraction = own.assign(fraktion="").astype(labels)
+    candidates = pd.concat([own, any_fraction], ignore_index=True).drop_duplicates()
+    tours_that_day = candidates.groupby(["bezirk", "fraktion", "lauf"])["tour_id"].transform("size")
+    lookup = (
+        candidates.assign(mehrdeutig=tours_that_day > 1)
+        .drop_duplicates(["bezirk", "fraktion", "lauf"])
+        .sort_values("lauf", kind="stable")
+    )
+    lookup["tour_id"] = lookup["tour_id"].where(~lookup["mehrdeutig"])
+
+    nearest = pd.merge_asof(
+        key.dropna(subset=["tag"]).sort_values("tag", kind="stable"),
+        lookup,
+        left_on="tag",
+        right_on="lauf",
+        by=["bezirk", "fraktion"],
+        direction="backward",
+        tolerance=pd.Timedelta(days=COMPLAINT_DAYS),
+    ).set_index("zeile")
+    nearest = nearest.reindex(key["zeile"])
+    named = (
+        key.dropna(subset=["genannt"])
+        .merge(lookup, left_on=["bezirk", "fraktion", "genannt"], right_on=["bezirk", "fraktion", "lauf"])
+        .set_index("zeile")
+    )
+    chosen = nearest[["tour_id", "lauf", "mehrdeutig"]].copy()
+    chosen.loc[named.index, ["tour_id", "lauf", "mehrdeutig"]] = named[["tour_id", "lauf", "mehrdeutig"]]
+
+    complaints["tour_id"] = chosen["tour_id"].to_numpy(dtype=object)
+    complaints["lauf_datum"] = pd.Series(
+        chosen["lauf"].where(chosen["tour_id"].notna()).to_numpy(), index=complaints.index
+    ).dt.date
+    complaints["mehrdeutig"] = chosen["mehrdeutig"].fillna(False).to_numpy(dtype=bool)
     unattributed = int(complaints["tour_id"].isna().sum())
     return complaints, unattributed
 
@@ -232,8 +317,14 @@ def analyze(data: RouteData) -> pd.DataFrame:
     complaints, unattributed = attribute_complaints(data, run_table)
     findings = [*data.findings, *join_findings]
     if unattributed:
+        ambiguous = int(complaints["mehrdeutig"].sum())
+        detail = (
+            f", davon {ambiguous} ohne eindeutige Tour (mehrere Touren des Bezirks am selben Tag)"
+            if ambiguous
+            else ""
+        )
         findings.append(
-            f"beschwerden.csv: {unattributed} Beschwerde(n) ließen sich keiner Tour zuordnen (Bezirk, Fraktion, Datum)."
+            f"beschwerden.csv: {unattributed} Beschwerde(n) ließen sich keiner Tour zuordnen (Bezirk, Fraktion, Datum){detail}."
         )
 
     covered = run_table[run_table["gps_vorhanden"]]
