@@ -184,6 +184,35 @@ def test_files_with_problems_load_with_findings(tmp_path):
     assert flagged(analyze(loaded)) == {}
 
 
+def test_gps_times_with_offsets_and_numeric_vehicle_numbers():
+    """Offsets that change with summer time within one export give the local times as written; a
+    vehicle column of digits keeps its leading zero; an unreadable time is a finding."""
+    files = {
+        "touren.csv": b"tour_id;bezirk;fraktion;fahrzeug;behaelter_soll\nT1;Hafen;Papier;0123;2\n",
+        "mengen.csv": b"datum;tour_id;menge_t;leerungen\n28.03.2025;T1;0,02;2\n31.03.2025;T1;0,02;2\n",
+        "gps.csv": (
+            b"fahrzeug;zeit;lat;lon;schuettung\n"
+            b"0123;2025-03-28T23:30:00+01:00;51.9;7.6;1\n"
+            b"0123;2025-03-28T23:40:00+01:00;51.9;7.6;1\n"
+            b"0123;2025-03-31T00:10:00+02:00;51.9;7.6;1\n"
+            b"0123;2025-03-31T06:00:00+02:00;51.9;7.6;1\n"
+            b"0123;31.03.2025 kaputt;51.9;7.6;1\n"
+        ),
+        "beschwerden.csv": b"datum;bezirk;fraktion;kategorie;text\n2025-03-31;Hafen;;Sonstiges;x\n",
+    }
+    data = load_route_data(files)
+    assert data.gps["fahrzeug"].tolist() == ["0123"] * 4
+    assert data.gps["zeit"].dt.strftime("%d.%m. %H:%M").tolist() == [
+        "28.03. 23:30",
+        "28.03. 23:40",
+        "31.03. 00:10",
+        "31.03. 06:00",
+    ]
+    assert any("1 Punkt(e) ohne lesbare Zeit" in f for f in data.findings)
+    table, findings = runs(data)
+    assert table["leerungen_gps"].tolist() == [2, 2] and findings == []
+
+
 def test_missing_file_and_column(tmp_path):
     with pytest.raises(WorkbenchError, match="Es fehlen Dateien"):
         load_route_data(tmp_path)

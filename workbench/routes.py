@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,22 +73,56 @@ def _read(name: str, data: bytes, columns: list[str]) -> pd.DataFrame:
 
 
 def _read_gps(data: bytes) -> pd.DataFrame:
-    """GPS exports are large: read them with pandas' C parser instead of the general table loader."""
+    """GPS exports are large: read them with pandas' C parser instead of the general table loader.
+
+    No dtypes are forced: inferred columns come out as numbers and pandas' own string type in one pass,
+    while a forced string dtype costs a second conversion of every value. Vehicles and times are
+    turned into their types afterwards (`load_route_data`); a vehicle column read as numbers is read
+    again as text so that leading zeros survive."""
     head = data[:4096].decode("utf-8", errors="replace")
     separator = ";" if head.count(";") >= head.count(",") else ","
     encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
     try:
-        return pd.read_csv(
-            io.BytesIO(data), sep=separator, encoding=encoding, dtype={"fahrzeug": str, "zeit": str}
-        )
-    except UnicodeDecodeError:
-        return pd.read_csv(
-            io.BytesIO(data), sep=separator, encoding="cp1252", dtype={"fahrzeug": str, "zeit": str}
-        )
+        try:
+            frame = pd.read_csv(io.BytesIO(data), sep=separator, encoding=encoding)
+        except UnicodeDecodeError:
+            encoding = "cp1252"
+            frame = pd.read_csv(io.BytesIO(data), sep=separator, encoding=encoding)
+        vehicle = next((c for c in frame.columns if str(c).strip().lower() == "fahrzeug"), None)
+        if vehicle is not None and not _is_text(frame[vehicle]):
+            frame[vehicle] = pd.read_csv(
+                io.BytesIO(data), sep=separator, encoding=encoding, usecols=[vehicle], dtype=str
+            )[vehicle]
     except (pd.errors.ParserError, ValueError) as exc:
         raise WorkbenchError(
             f"„gps.csv“ lässt sich nicht lesen ({exc}).", "Prüfen Sie das Trennzeichen und die Kopfzeile."
         ) from exc
+    return frame
+
+
+def _is_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) or values.dtype == object
+
+
+def _parse_times(values: pd.Series) -> pd.Series:
+    """ISO timestamps of the GPS export as local times, the way the export writes them.
+
+    numpy's C parser reads plain local times ("2025-03-03T06:12:18") several times faster than
+    `pd.to_datetime`. It would turn a time-zone offset into UTC with only a warning: that warning is an
+    error here, and such exports lose their offsets instead ("…T06:12:18+02:00" is 06:12:18 local time;
+    offsets change with summer time within one export). Whatever is still unreadable becomes NaT."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    if _is_text(values):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                parsed = values.to_numpy(dtype=object).astype("datetime64[us]")
+            return pd.Series(parsed, index=values.index, name=values.name)
+        except (ValueError, TypeError, OverflowError, UserWarning):
+            pass
+    text = values.astype(str).str.strip().str.replace(r"(?:Z|[+-]\d\d(?::?\d\d)?)$", "", regex=True)
+    return pd.to_datetime(text, errors="coerce", format="ISO8601")
 
 
 def load_route_data(source: Path | str | dict[str, bytes]) -> RouteData:
@@ -136,10 +171,13 @@ def load_route_data(source: Path | str | dict[str, bytes]) -> RouteData:
     amounts = amounts[~unknown]
 
     gps = frames["gps"]
+    vehicles = gps["fahrzeug"]
+    if not isinstance(vehicles.dtype, pd.StringDtype):
+        vehicles = vehicles.astype(str)
     gps = pd.DataFrame(
         {
-            "fahrzeug": gps["fahrzeug"].astype(str).str.strip(),
-            "zeit": pd.to_datetime(gps["zeit"], errors="coerce", format="ISO8601"),
+            "fahrzeug": vehicles.str.strip(),
+            "zeit": _parse_times(gps["zeit"]),
             "lat": _numbers(gps["lat"]),
             "lon": _numbers(gps["lon"]),
             "schuettung": _numbers(gps["schuettung"]).fillna(0).astype(int),
@@ -148,7 +186,7 @@ def load_route_data(source: Path | str | dict[str, bytes]) -> RouteData:
     bad_time = gps["zeit"].isna()
     if bad_time.any():
         findings.append(f"gps.csv: {int(bad_time.sum())} Punkt(e) ohne lesbare Zeit wurden übersprungen.")
-        gps = gps[~bad_time]
+        gps = gps[~bad_time].reset_index(drop=True)
 
     complaints = frames["beschwerden"].copy()
     complaints["datum"] = _parse_dates(complaints["datum"])
@@ -161,7 +199,7 @@ def load_route_data(source: Path | str | dict[str, bytes]) -> RouteData:
     return RouteData(
         tours,
         amounts.reset_index(drop=True),
-        gps.reset_index(drop=True),
+        gps,
         complaints.reset_index(drop=True),
         findings,
     )
@@ -174,15 +212,52 @@ def _mad(values: pd.Series) -> float:
     return float(1.4826 * np.median(np.abs(values - np.median(values))))
 
 
+def _vehicle_days(gps: pd.DataFrame) -> pd.DataFrame:
+    """GPS points and bin lifts per vehicle and calendar day, counted with numpy on integer codes."""
+    columns = ["fahrzeug", "datum", "gps_punkte", "leerungen_gps"]
+    times = gps["zeit"]
+    if getattr(times.dt, "tz", None) is not None:
+        times = times.dt.tz_localize(None)  # the local calendar day, as the export shows it
+    days = np.asarray(times.to_numpy(), dtype="datetime64[D]")
+    vehicle_codes, plates = pd.factorize(gps["fahrzeug"])  # a missing vehicle: -1
+    lifted = gps["schuettung"].to_numpy() == 1
+    valid = ~np.isnat(days) & (vehicle_codes >= 0)
+    if not valid.all():
+        days, vehicle_codes, lifted = days[valid], vehicle_codes[valid], lifted[valid]
+    if not len(days):
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object if c in ("fahrzeug", "datum") else int) for c in columns}
+        )
+    day_numbers = days.astype(np.int64)
+    first = int(day_numbers.min())
+    span = int(day_numbers.max()) - first + 1
+    key = vehicle_codes.astype(np.int64) * span + (day_numbers - first)
+    if len(plates) * span <= 4 * len(key) + 1_000_000:  # dense: one counter per vehicle and day
+        points = np.bincount(key, minlength=len(plates) * span)
+        lifts = np.bincount(key[lifted], minlength=len(plates) * span)
+        cells = np.flatnonzero(points)
+        points, lifts = points[cells], lifts[cells]
+    else:  # years of data for many vehicles: count only the cells that occur
+        cells, inverse, points = np.unique(key, return_inverse=True, return_counts=True)
+        lifts = np.bincount(inverse[lifted], minlength=len(cells))
+    dates = (cells % span + first).astype("datetime64[D]").astype(object)
+    return pd.DataFrame(
+        {
+            "fahrzeug": np.asarray(plates, dtype=object)[cells // span],
+            "datum": dates,
+            "gps_punkte": points.astype(int),
+            "leerungen_gps": lifts.astype(int),
+        },
+        columns=columns,
+    )
+
+
 def runs(data: RouteData) -> tuple[pd.DataFrame, list[str]]:
     """One row per tour run with reported and GPS figures; plus the data findings of the join."""
     findings: list[str] = []
-    gps = data.gps
-    day = gps["zeit"].dt.date
-    lifts = gps[gps["schuettung"] == 1].groupby([gps["fahrzeug"], day]).size().rename("leerungen_gps")
-    points = gps.groupby([gps["fahrzeug"], day]).size().rename("gps_punkte")
+    counted = _vehicle_days(data.gps).set_index(["fahrzeug", "datum"])
     table = data.amounts.merge(data.tours, on="tour_id", how="inner")
-    table = table.join(points, on=["fahrzeug", "datum"]).join(lifts, on=["fahrzeug", "datum"])
+    table = table.join(counted, on=["fahrzeug", "datum"])
     table["gps_punkte"] = table["gps_punkte"].fillna(0).astype(int)
     table["leerungen_gps"] = table["leerungen_gps"].fillna(0).astype(int)
     no_gps = table["gps_punkte"] == 0
@@ -311,6 +386,11 @@ def attribute_complaints(data: RouteData, run_table: pd.DataFrame) -> tuple[pd.D
     return complaints, unattributed
 
 
+def _share_over(values: pd.Series, limit: float, tours: pd.Series) -> pd.Series:
+    """Per tour: the share of runs whose value lies above the limit (missing values count as not above)."""
+    return (values > limit).groupby(tours).mean()
+
+
 def analyze(data: RouteData) -> pd.DataFrame:
     """One row per tour: flagged, German reasons, complaints and the figures behind them."""
     run_table, join_findings = runs(data)
@@ -337,31 +417,51 @@ def analyze(data: RouteData) -> pd.DataFrame:
     per_tour = counts.reindex(data.tours["tour_id"], fill_value=0)
     complaint_limit = max(4.0, float(per_tour.median()) + 4 * max(1.0, _mad(per_tour.astype(float))))
 
+    # All per-tour figures in one grouping each instead of filtering the run table once per tour.
+    tour_ids = covered["tour_id"]
+    grouped = covered.groupby(tour_ids)
+    figures = pd.DataFrame(
+        {
+            "mit_gps": grouped.size(),
+            "menge_median": grouped["abweichung_menge_pct"].median(),
+            "menge_ueber": _share_over(covered["abweichung_menge_pct"].abs(), tonnage_limit, tour_ids),
+            "leerungen_median": grouped["abweichung_leerungen_pct"].median(),
+            "leerungen_ueber": _share_over(covered["abweichung_leerungen_pct"], lifts_limit, tour_ids),
+            "anteil_median": grouped["anteil_soll_pct"].median(),
+            "menge_gemeldet_t": grouped["menge_t"].sum(),
+            "menge_gps_t": grouped["menge_gps_t"].sum(),
+            "leerungen_gemeldet": grouped["leerungen"].sum(),
+            "leerungen_gps": grouped["leerungen_gps"].sum(),
+        }
+    ).reindex(data.tours["tour_id"])  # also tours without runs, in the plan's order
+    figures["laeufe"] = run_table.groupby("tour_id").size()
+    figures["laeufe_ohne_gps"] = (~run_table["gps_vorhanden"]).groupby(run_table["tour_id"]).sum()
+    counted = ["mit_gps", "laeufe", "laeufe_ohne_gps", "leerungen_gemeldet", "leerungen_gps"]
+    figures[counted] = figures[counted].fillna(0)
+    figures[["menge_gemeldet_t", "menge_gps_t"]] = figures[["menge_gemeldet_t", "menge_gps_t"]].fillna(0.0)
+
     rows = []
-    for tour in data.tours.itertuples(index=False):
-        own = run_table[run_table["tour_id"] == tour.tour_id]
-        with_gps = own[own["gps_vorhanden"]]
+    for tour, row in zip(data.tours.itertuples(index=False), figures.to_dict("records"), strict=True):
+        enough = row["mit_gps"] >= 2
         reasons = []
-        tonnage = with_gps["abweichung_menge_pct"]
-        if len(with_gps) >= 2 and (tonnage.abs() > tonnage_limit).mean() >= 0.5:
+        if enough and row["menge_ueber"] >= 0.5:
             reasons.append(
-                f"Gemeldete Menge weicht um {tonnage.median():+.0f} % von der GPS-Erwartung ab "
+                f"Gemeldete Menge weicht um {row['menge_median']:+.0f} % von der GPS-Erwartung ab "
                 f"(üblich sind ±{tonnage_limit:.0f} %)."
             )
-        lifts = with_gps["abweichung_leerungen_pct"]
-        if len(with_gps) >= 2 and (lifts > lifts_limit).mean() >= 0.5:
-            reasons.append(f"Gemeldete Leerungen liegen {lifts.median():+.0f} % über den per GPS erfassten.")
-        share = with_gps["anteil_soll_pct"]
-        if len(with_gps) >= 2 and share.median() < share_median - share_limit:
+        if enough and row["leerungen_ueber"] >= 0.5:
             reasons.append(
-                f"Nur {share.median():.0f} % der geplanten Behälter geleert (üblich sind etwa {share_median:.0f} %)."
+                f"Gemeldete Leerungen liegen {row['leerungen_median']:+.0f} % über den per GPS erfassten."
+            )
+        if enough and row["anteil_median"] < share_median - share_limit:
+            reasons.append(
+                f"Nur {row['anteil_median']:.0f} % der geplanten Behälter geleert (üblich sind etwa {share_median:.0f} %)."
             )
         n_complaints = int(per_tour.get(tour.tour_id, 0))
         if n_complaints >= complaint_limit:
             reasons.append(
                 f"{n_complaints} Beschwerden zu dieser Tour (üblich sind höchstens {complaint_limit - 1:.0f})."
             )
-        missing_gps = int((~own["gps_vorhanden"]).sum())
         rows.append(
             {
                 "tour_id": tour.tour_id,
@@ -371,15 +471,17 @@ def analyze(data: RouteData) -> pd.DataFrame:
                 "flagged": bool(reasons),
                 "reasons": " ".join(reasons),
                 "complaints": n_complaints,
-                "laeufe": len(own),
-                "laeufe_ohne_gps": missing_gps,
-                "menge_gemeldet_t": round(float(with_gps["menge_t"].sum()), 2),
-                "menge_gps_t": round(float(with_gps["menge_gps_t"].sum()), 2),
-                "abweichung_menge_pct": round(float(tonnage.median()), 1) if len(tonnage) else np.nan,
-                "leerungen_gemeldet": int(with_gps["leerungen"].sum()),
-                "leerungen_gps": int(with_gps["leerungen_gps"].sum()),
-                "abweichung_leerungen_pct": round(float(lifts.median()), 1) if len(lifts) else np.nan,
-                "anteil_soll_pct": round(float(share.median()), 1) if len(share) else np.nan,
+                "laeufe": int(row["laeufe"]),
+                "laeufe_ohne_gps": int(row["laeufe_ohne_gps"]),
+                "menge_gemeldet_t": round(float(row["menge_gemeldet_t"]), 2),
+                "menge_gps_t": round(float(row["menge_gps_t"]), 2),
+                "abweichung_menge_pct": round(float(row["menge_median"]), 1) if row["mit_gps"] else np.nan,
+                "leerungen_gemeldet": int(row["leerungen_gemeldet"]),
+                "leerungen_gps": int(row["leerungen_gps"]),
+                "abweichung_leerungen_pct": round(float(row["leerungen_median"]), 1)
+                if row["mit_gps"]
+                else np.nan,
+                "anteil_soll_pct": round(float(row["anteil_median"]), 1) if row["mit_gps"] else np.nan,
             }
         )
     result = pd.DataFrame(rows)
