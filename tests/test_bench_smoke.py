@@ -34,3 +34,18 @@ def test_privacy_benchmark_prints_recall_and_speed_beside_a_reference():
     speed = [line for line in done.stdout.splitlines() if "MB/s" in line and "Referenz" in line]
     assert len(speed) == 2  # the labelled corpus and clean administrative text
     assert "Adversarial-Korpus" in done.stdout and "Saubere Negativdokumente" in done.stdout
+
+
+def test_compare_benchmark_runs_the_cli_and_prints_times_and_ratios():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "compare_ask.py"), "--seconds", "0.3", "--runs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line for line in done.stdout.splitlines() if line.startswith("workbench ")]
+    assert [row.split()[1] for row in rows] == ["ask", "ask", "compare"]
+    assert "Abstand der beiden Anfragen" in done.stdout
+    assert "Verhältnis compare / ask Ollama" in done.stdout and "Ziel ≤ 1,15×" in done.stdout
