@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from workbench import matching
 from workbench.matching import NONE, SURE, UNSURE, legal_form, match_sponsors, non_sponsors, normalize
 
 REGISTER = pd.DataFrame(
@@ -182,3 +183,86 @@ def test_legal_form(name, kind):
     assert legal_form(name) == kind
     if name:
         assert normalize(name) == normalize("Schuster Malerbetrieb") or name == "SchusterGmbH"
+
+
+# ------------------------------------------------------------------ candidate search at scale
+
+TRADES = ("Bäckerei", "Elektro", "Autohaus", "Tischlerei", "Malerbetrieb", "Fahrschule")
+SURNAMES = (
+    "Schuster", "Hoffmann", "Hofmann", "Becker", "Wagner", "Schulz", "Schulze", "Richter",
+    "Krüger", "Neumann", "Zimmermann", "Hartmann", "Lehmann", "Köhler", "Kaiser", "Fuchs",
+)  # fmt: skip
+BIG_REGISTER = pd.DataFrame(
+    {
+        "Firmenname": [
+            f"{trade} {surname} {('GmbH', 'KG', 'e.K.')[(i + j) % 3]}"
+            for i, trade in enumerate(TRADES)
+            for j, surname in enumerate(SURNAMES)
+        ]
+        + ["Krüger Fahrschule AG", "Aasee-Apotheke e.K.", "Wöstmann"]
+    }
+)
+
+
+def _match_big(typed):
+    result = match_sponsors(
+        pd.DataFrame({"Sponsor": [typed]}), BIG_REGISTER, sponsor_name="Sponsor", company_name="Firmenname"
+    )
+    row = result.iloc[0]
+    found = None if pd.isna(row["company_index"]) else BIG_REGISTER.at[row["company_index"], "Firmenname"]
+    return found, row["status"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "status"),
+    [
+        ("Tischlerei Zimmermnn KG", "Tischlerei Zimmermann KG", SURE),  # a letter less
+        ("Tischlerei Zimmermann e.K.K", "Tischlerei Zimmermann KG", SURE),  # nothing but the form
+        ("Tischelrei Zimmermann", "Tischlerei Zimmermann KG", SURE),  # swapped letters
+        ("Fahrschule Kruger KG", "Fahrschule Krüger KG", UNSURE),  # "Krüger Fahrschule AG" ties ...
+        ("Fahrschule Kruger AG", "Krüger Fahrschule AG", UNSURE),  # ... and the written form decides
+        ("Bäckerei Schulzz", "Bäckerei Schulz e.K.", UNSURE),  # "Bäckerei Schulze" is nearly as close
+        ("Wöstmnn", "Wöstmann", SURE),  # a single word, typed wrong
+    ],
+)
+def test_shared_words_find_typed_names_without_the_full_comparison(typed, expected, status, monkeypatch):
+    def no_full_comparison(*args, **kwargs):
+        raise AssertionError("the full comparison ran")
+
+    monkeypatch.setattr(matching.process, "cdist", no_full_comparison)
+    assert _match_big(typed) == (expected, status)
+
+
+def test_a_name_sharing_no_word_is_found_by_the_full_comparison(monkeypatch):
+    calls = []
+    full = matching.process.cdist
+
+    def counted(queries, *args, **kwargs):
+        calls.append(list(queries))
+        return full(queries, *args, **kwargs)
+
+    monkeypatch.setattr(matching.process, "cdist", counted)
+    assert _match_big("Aaseapoteke") == ("Aasee-Apotheke e.K.", SURE)  # run together, two letters off
+    assert calls == [["aaseapoteke"]]
+    calls.clear()
+    assert _match_big("Wöstman") == ("Wöstmann", SURE)  # one typo away: no full comparison needed
+    assert calls == []
+
+
+def test_a_sponsor_from_a_town_without_register_companies_is_not_compared_with_all(monkeypatch):
+    def no_full_comparison(*args, **kwargs):
+        raise AssertionError("the full comparison ran")
+
+    monkeypatch.setattr(matching.process, "cdist", no_full_comparison)
+    register = BIG_REGISTER.assign(Ort="Musterstadt")
+    sponsors = pd.DataFrame({"Sponsor": ["Aaseapoteke", "Tischlerei Zimmermnn GmbH"], "Ort": ["Hafenau"] * 2})
+    result = match_sponsors(
+        sponsors,
+        register,
+        sponsor_name="Sponsor",
+        company_name="Firmenname",
+        sponsor_city="Ort",
+        company_city="Ort",
+    )
+    assert result["status"].tolist() == [NONE, NONE]
+    assert result["company_index"].isna().all()

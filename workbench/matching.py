@@ -1,17 +1,23 @@
 """Matching a hand-typed sponsor list against the company register, exactly and without a model.
 
-Names are normalised (legal forms, umlauts and their transliterations, punctuation, "&"/"und", case,
-word order). Exact normalised names match first; the rest are compared with rapidfuzz: a fast
-`cdist` pass over all companies (C++, all cores, in chunks) picks a few candidates per sponsor, which
-are then scored properly. The city tells look-alikes apart: a sponsor from another town is never
-matched to a company in the register of this one.
+Each name is read once: normalised (legal forms, umlauts and their transliterations, punctuation,
+"&"/"und", case, word order) into a key, plus its words in written order and the kind of legal form
+written. Equal keys match first; where several companies share the key, the literally written name
+decides, else the written legal form and register order propose one for review. The rest are compared
+with rapidfuzz: the companies sharing a sponsor's words, or words one typo away, are scored pairwise
+(`cpdist`); a sponsor left without a good candidate is compared with every company (`cdist`, C++, all
+cores, in chunks). The few best candidates are then scored properly. The city tells look-alikes apart:
+a sponsor from another town is never matched to a company in the register of this one.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
+import math
 import re
 import unicodedata
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,6 +28,11 @@ SURE_SCORE = 90.0
 UNSURE_SCORE = 75.0
 CANDIDATES = 5
 CHUNK = 512
+BLOCK = 40
+FREQUENT_SHARE = 0.05
+FREQUENT_MIN = 50
+TYPO_LENGTH = 4
+NEAR_WEIGHT = 0.8
 
 _LEGAL_FORMS = [
     r"(?:gesellschaft|ges\.?)\s*m\.?\s?b\.?\s?h\.?",
@@ -84,6 +95,8 @@ _ABBREVIATIONS = {
     "f": "fuer",
 }
 _FILLER = {"fa", "firma"}
+# Legal forms typed without a space ("FriedrichGbR"); only the matcher's candidate search looks at these.
+_GLUED_SUFFIXES = ("gmbh", "mbh", "ohg", "gbr", "kg", "ag", "ug", "ek", "eg")
 
 
 def normalize(name: object) -> str:
@@ -97,26 +110,25 @@ def legal_form(name: object) -> str:
 
 
 def _read(name: object) -> tuple[str, str, str]:
-    """One pass over a name: (key, plain, written legal form).
+    """One pass over a name: (key, words, written legal form).
 
-    The key is the sorted words without legal form; plain is the same words in their written order
-    without spaces (catches "MarienApotheke" for "Marien-Apotheke"); the legal form is the text the
-    legal-form patterns took out, for `_form_kind`.
+    The key is the sorted words without legal form; words are the same in their written order; the
+    legal form is the text the legal-form patterns took out, for `_form_kind`.
     """
     if name is None or (isinstance(name, float) and np.isnan(name)):
         return "", "", ""
     text = str(name).lower()
-    if not text.isascii():
-        text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     for sign in "&+/":  # what _TRANSLITERATION does, without its slow per-character lookup
         if sign in text:
             text = text.replace(sign, " und ")
+    if not text.isascii():
+        text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+    if not text.isascii():  # other accents (é, ç, ş): drop the mark, keep the letter
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     if "gmbh" in text or "ohg" in text:
         text = _GLUED_FORM.sub(" ", text)
     if "u." in text:
         text = _SHORT_AND.sub(" und ", text)
-    if not text.isascii():  # other accents (é, ç, ş): drop the mark, keep the letter
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     if "technik" in text or "galabau" in text:
         for pattern, replacement in _PHRASES:
             text = pattern.sub(replacement, text)
@@ -127,7 +139,7 @@ def _read(name: object) -> tuple[str, str, str]:
         written = ""
     words = text.encode().translate(_WORD_BYTES).decode().split() if text.isascii() else _NON_WORD.split(text)
     tokens = [_ABBREVIATIONS.get(t, t) for t in words if t and t not in _FILLER]
-    return " ".join(sorted(tokens)), "".join(tokens), written
+    return " ".join(sorted(tokens)), " ".join(tokens), written
 
 
 @functools.lru_cache(maxsize=1024)
@@ -136,14 +148,25 @@ def _form_kind(written: str) -> str:
     return next((kind for kind, pattern in _FORM_KINDS if pattern.search(written)), "") if written else ""
 
 
-def _read_all(names: list[object]) -> tuple[list[str], list[str], list[str]]:
-    keys, plains, forms = [], [], []
+class _Names(NamedTuple):
+    """A column of names, read once: per name its key, its words in written order, the same run
+    together (catches "MarienApotheke" for "Marien-Apotheke") and the kind of its legal form."""
+
+    keys: list[str]
+    words: list[str]
+    plain: list[str]
+    forms: list[str]
+
+
+def _read_all(names: list[object]) -> _Names:
+    read = _Names([], [], [], [])
     for name in names:
-        key, plain, written = _read(name)
-        keys.append(key)
-        plains.append(plain)
-        forms.append(_form_kind(written))
-    return keys, plains, forms
+        key, words, written = _read(name)
+        read.keys.append(key)
+        read.words.append(words)
+        read.plain.append(words.replace(" ", ""))
+        read.forms.append(_form_kind(written))
+    return read
 
 
 def normalize_city(city: object) -> str:
@@ -201,22 +224,21 @@ def match_sponsors(
     """One row per sponsor: sponsor_index, company_index (or NA), score 0–100, status."""
     s_names = sponsors[sponsor_name].tolist()
     c_names = companies[company_name].tolist()
-    s_keys, s_plain, s_forms = _read_all(s_names)
-    c_keys, c_plain, c_forms = _read_all(c_names)
+    s, c = _read_all(s_names), _read_all(c_names)
     c_labels = list(companies.index)
-    s_cities = _cities(sponsors[sponsor_city].tolist()) if sponsor_city else [""] * len(s_keys)
-    c_cities = _cities(companies[company_city].tolist()) if company_city else [""] * len(c_keys)
+    s_cities = _cities(sponsors[sponsor_city].tolist()) if sponsor_city else [""] * len(s_names)
+    c_cities = _cities(companies[company_city].tolist()) if company_city else [""] * len(c_names)
 
     exact: dict[str, list[int]] = {}
-    for position, key in enumerate(c_keys):
+    for position, key in enumerate(c.keys):
         if key:
             exact.setdefault(key, []).append(position)
 
-    best_pos = np.full(len(s_keys), -1, dtype=np.int64)
-    best_score = np.zeros(len(s_keys), dtype=np.float64)
-    second_score = np.zeros(len(s_keys), dtype=np.float64)
+    best_pos = np.full(len(s_names), -1, dtype=np.int64)
+    best_score = np.zeros(len(s_names), dtype=np.float64)
+    second_score = np.zeros(len(s_names), dtype=np.float64)
     fuzzy_rows = []
-    for row, key in enumerate(s_keys):
+    for row, key in enumerate(s.keys):
         if not key:
             continue
         hits = exact.get(key)
@@ -227,39 +249,18 @@ def match_sponsors(
         if not local:  # only namesakes in another town: rejected below
             best_pos[row], best_score[row] = hits[0], 100.0
             continue
-        position, clear = _break_tie(s_names[row], s_forms[row], local, c_names, c_forms)
+        position, clear = _break_tie(s_names[row], s.forms[row], local, c_names, c.forms)
         best_pos[row], best_score[row] = position, 100.0
         second_score[row] = 0.0 if clear else 100.0  # an undecided tie is shown for review
 
-    if fuzzy_rows and c_keys:
-        # Candidates from two views: sorted words (word order) and words run together (joined/split words).
-        for start in range(0, len(fuzzy_rows), CHUNK):
-            chunk_rows = fuzzy_rows[start : start + CHUNK]
-            candidates: list[set[int]] = [set() for _ in chunk_rows]
-            for queries, choices in ((s_keys, c_keys), (s_plain, c_plain)):
-                scores = process.cdist(
-                    [queries[r] for r in chunk_rows],
-                    choices,
-                    scorer=fuzz.ratio,
-                    dtype=np.uint8,
-                    workers=-1,
-                    score_cutoff=50,
-                )
-                k = min(CANDIDATES, scores.shape[1])
-                top = np.argpartition(scores, -k, axis=1)[:, -k:]
-                for offset in range(len(chunk_rows)):
-                    candidates[offset].update(int(p) for p in top[offset])
-            for offset, row in enumerate(chunk_rows):
-                ranked = sorted(
-                    (
-                        (_score(s_keys[row], c_keys[p], s_plain[row], c_plain[p]), p)
-                        for p in candidates[offset]
-                    ),
-                    reverse=True,
-                )
-                if ranked:
-                    best_score[row], best_pos[row] = ranked[0]
-                    second_score[row] = ranked[1][0] if len(ranked) > 1 else 0.0
+    if fuzzy_rows and c_names:
+        towns = set(c_cities)
+        # Where no company of the register is in the sponsor's town, none can be matched to it.
+        local = [row for row in fuzzy_rows if not s_cities[row] or "" in towns or s_cities[row] in towns]
+        for row, ranked in _fuzzy(fuzzy_rows, s, c, set(local)).items():
+            if ranked:
+                best_score[row], best_pos[row] = ranked[0][0], ranked[0][-1]
+                second_score[row] = ranked[1][0] if len(ranked) > 1 else 0.0
 
     records = []
     for row, label in enumerate(sponsors.index):
@@ -284,6 +285,179 @@ def match_sponsors(
             }
         )
     return pd.DataFrame.from_records(records, columns=["sponsor_index", "company_index", "score", "status"])
+
+
+def _fuzzy(
+    rows: list[int], s: _Names, c: _Names, local: set[int]
+) -> dict[int, list[tuple[float, bool, int]]]:
+    """Per sponsor row without an exact key, its candidates best first: (score, same legal form, position).
+
+    The companies sharing a sponsor's words (`_blocked`) are compared pairwise in two views: sorted
+    words (word order) and words run together (joined or split words). A sponsor of the town left
+    without a candidate worth showing is compared with every company (`cdist`). The few best of each
+    comparison are scored with `_score`.
+    """
+    views = ((s.keys, c.keys), (s.plain, c.plain))
+    candidates: dict[int, set[int]] = {row: set() for row in rows}
+    blocked = _blocked(rows, s, c)
+    counts = np.fromiter((len(b) for b in blocked), dtype=np.int64, count=len(rows))
+    if counts.sum():
+        pair_rows = np.repeat(np.asarray(rows, dtype=np.int64), counts)
+        pair_pos = np.concatenate(blocked)
+        rank_in_row = np.arange(len(pair_pos)) - np.repeat(np.cumsum(counts) - counts, counts)
+        for queries, choices in views:
+            scores = process.cpdist(
+                np.asarray(queries, dtype=object)[pair_rows],
+                np.asarray(choices, dtype=object)[pair_pos],
+                scorer=fuzz.ratio,
+                dtype=np.uint8,
+                workers=-1,
+            )
+            order = np.lexsort((-scores.astype(np.int16), pair_rows))  # by row, best first
+            best = order[rank_in_row < CANDIDATES]
+            for row, position in zip(pair_rows[best].tolist(), pair_pos[best].tolist(), strict=True):
+                candidates[row].add(position)
+
+    def rank(row: int) -> list[tuple[float, bool, int]]:
+        key, plain, form = s.keys[row], s.plain[row], s.forms[row]
+        ranked = [
+            (_score(key, c.keys[p], plain, c.plain[p]), bool(form) and form == c.forms[p], -p)
+            for p in candidates[row]
+        ]
+        ranked.sort(reverse=True)
+        return [(score, same, -p) for score, same, p in ranked]
+
+    result = {row: rank(row) for row in rows}
+    # Words typed beyond recognition share nothing with the register: the full comparison, in the
+    # view that also sees words run together, finds such a company.
+    rest = [row for row in rows if row in local and (not result[row] or result[row][0][0] < UNSURE_SCORE)]
+    for start in range(0, len(rest), CHUNK):
+        chunk = rest[start : start + CHUNK]
+        scores = process.cdist(
+            [s.plain[r] for r in chunk],
+            c.plain,
+            scorer=fuzz.ratio,
+            dtype=np.uint8,
+            workers=-1,
+            score_cutoff=50,
+        )
+        k = min(CANDIDATES, scores.shape[1])
+        top = np.argpartition(scores, -k, axis=1)[:, -k:]
+        for offset, row in enumerate(chunk):
+            candidates[row].update(top[offset].tolist())
+            result[row] = rank(row)
+    return result
+
+
+class _Words:
+    """The register's words for the candidate search: where each is, and which are one typo apart."""
+
+    def __init__(self, keys: list[str]) -> None:
+        postings: dict[str, list[int]] = {}
+        for position, key in enumerate(keys):
+            for word in key.split():
+                bucket = postings.setdefault(word, [])
+                if not bucket or bucket[-1] != position:
+                    bucket.append(position)
+        self.size = len(keys)
+        limit = max(FREQUENT_MIN, FREQUENT_SHARE * self.size)
+        self.postings = {
+            w: b for w, b in postings.items() if len(b) <= limit and len(w) > 1 and w not in _MINOR_TOKENS
+        }
+        self.shortened: dict[str, list[str]] = {}  # a word with one letter taken out -> the words
+        for word in self.postings:
+            if len(word) >= TYPO_LENGTH:
+                for i in range(len(word)):
+                    self.shortened.setdefault(word[:i] + word[i + 1 :], []).append(word)
+        self._similar: dict[str, dict[str, float]] = {}
+        self._positions: dict[str, tuple[np.ndarray, float]] = {}
+
+    def positions(self, word: str) -> tuple[np.ndarray, float]:
+        """Where a register word is, and its weight: the rarer, the heavier."""
+        found = self._positions.get(word)
+        if found is None:
+            bucket = self.postings[word]
+            found = self._positions[word] = (
+                np.asarray(bucket, dtype=np.int64),
+                1.0 + math.log(self.size / len(bucket)),
+            )
+        return found
+
+    def one_typo(self, word: str) -> set[str]:
+        """Register words one letter more, less, other or swapped away from `word`."""
+        if len(word) < TYPO_LENGTH:
+            return set()
+        shorter = [word[:i] + word[i + 1 :] for i in range(len(word))]
+        return {
+            other
+            for other in (
+                *self.shortened.get(word, ()),
+                *shorter,
+                *(o for d in shorter for o in self.shortened.get(d, ())),
+            )
+            if other in self.postings and other != word
+        }
+
+    def similar(self, word: str) -> dict[str, float]:
+        """The register words a sponsor's word may stand for, each with the share of its weight it brings.
+
+        The word itself; words one typo away; for a word the register does not know, also those one
+        typo from these (so "Hofmnn" finds "Hoffmann" beside "Hofmann"); its two halves when both are
+        register words ("LütkeWöstmann"); the word without a legal form glued to it ("FriedrichGbR").
+        """
+        found = self._similar.get(word)
+        if found is not None:
+            return found
+        found = dict.fromkeys(self.one_typo(word), NEAR_WEIGHT)
+        if word not in self.postings:
+            for other in list(found):
+                for further in self.one_typo(other):
+                    found.setdefault(further, NEAR_WEIGHT * NEAR_WEIGHT)
+            for i in range(2, len(word) - 1):
+                if word[:i] in self.postings and word[i:] in self.postings:
+                    found.setdefault(word[:i], NEAR_WEIGHT)
+                    found.setdefault(word[i:], NEAR_WEIGHT)
+            for suffix in _GLUED_SUFFIXES:
+                if word.endswith(suffix) and len(word) - len(suffix) >= TYPO_LENGTH:
+                    rest = word[: -len(suffix)]
+                    for other in (rest, *self.one_typo(rest)):
+                        if other in self.postings:
+                            found.setdefault(other, NEAR_WEIGHT)
+        else:
+            found[word] = 1.0
+        self._similar[word] = found
+        return found
+
+
+def _blocked(rows: list[int], s: _Names, c: _Names) -> list[np.ndarray]:
+    """Per sponsor row, up to BLOCK register positions that share its words, the most telling first.
+
+    A sponsor's word counts with the register words it may stand for (`_Words.similar`); two
+    neighbouring words count as one as well ("Immob.-Verwaltung" for "Immobilienverwaltung"). Minor
+    words and words in more than FREQUENT_SHARE of the register do not count. Shared words weigh more
+    the rarer they are; between equal weights, the name whose length is closer comes first.
+    """
+    register = _Words(c.keys)
+    lengths = np.fromiter(map(len, c.keys), dtype=np.int64, count=len(c.keys))
+    empty = np.zeros(0, dtype=np.int64)
+    out = []
+    for row in rows:
+        words = s.words[row].split()
+        weights: dict[str, float] = {}
+        for word in (*words, *(a + b for a, b in itertools.pairwise(words))):
+            for other, share in register.similar(word).items():
+                weights[other] = max(weights.get(other, 0.0), share * register.positions(other)[1])
+        if not weights:
+            out.append(empty)
+            continue
+        arrays = [register.positions(w)[0] for w in weights]
+        found, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
+        if len(found) > BLOCK:
+            totals = np.bincount(inverse, weights=np.repeat(list(weights.values()), [len(a) for a in arrays]))
+            gap = np.abs(lengths[found] - len(s.keys[row]))
+            found = found[np.lexsort((gap, -totals))[:BLOCK]]
+        out.append(found)
+    return out
 
 
 def _break_tie(
