@@ -41,6 +41,9 @@ _LEGAL_FORMS = [
     r"eingetragene\s+genossenschaft",
     r"eingetragener\s+kaufmann",
     r"eingetragene\s+kauffrau",
+    r"aktiengesellschaft",
+    r"kommanditgesellschaft",
+    r"offene\s+handelsgesellschaft",
     r"(?:g\.?\s?m\.?\s?b\.?\s?h\.?|ag|se|ug)?\s*(?:und|&|\+)?\s*co\.?\s*k\.?g(?:aa)?",
     r"g\.?\s?m\.?\s?b\.?\s?h\.?",
     r"mbh",
@@ -64,15 +67,16 @@ _TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "&": " und ", "+": " und ", "/": " und "}
 )
 _SHORT_AND = re.compile(r"(?<![a-z0-9])u\.(?=\s)")
-_GLUED_FORM = re.compile(r"(?<=[a-z]{3})(?=(?:gmbh|ohg)(?![a-z]))")  # "GütherGmbH" -> "Güther GmbH"
+# "GütherGmbH" -> "Güther GmbH"; no German word ends in these (unlike "Verlag" or "Zug")
+_GLUED_FORM = re.compile(r"(?<=[a-z]{3})(?=(?:gmbh|ohg|gbr|kg)(?![a-z]))")
 _FORM_KINDS = [
     ("gmbh_co_kg", re.compile(r"co\.?\s*k\.?g")),
     ("gmbh", re.compile(r"(?<![a-z])(?:g\.?\s?)?m\.?\s?b\.?\s?h")),  # also "Ges.m.b.H.",
     ("ek", re.compile(r"(?<![a-z])e\.?\s?k(?:fm|fr)?\.?(?![a-z])")),
     ("ug", re.compile(r"(?<![a-z])ug(?![a-z])")),
-    ("ag", re.compile(r"(?<![a-z])a\.?g(?![a-z])")),
-    ("ohg", re.compile(r"(?<![a-z])o\.?h\.?g(?![a-z])")),
-    ("kg", re.compile(r"(?<![a-z])k\.?g(?![a-z])")),
+    ("ag", re.compile(r"(?<![a-z])a\.?g(?![a-z])|aktiengesellschaft")),
+    ("ohg", re.compile(r"(?<![a-z])o\.?h\.?g(?![a-z])|offene\s+handelsgesellschaft")),
+    ("kg", re.compile(r"(?<![a-z])k\.?g(?![a-z])|kommanditgesellschaft")),
     ("gbr", re.compile(r"(?<![a-z])(?:g\.?\s?b\.?\s?r|gesellschaft buergerlichen rechts)")),
     ("eg", re.compile(r"(?<![a-z])e\.?\s?g\.?(?![a-z])")),
 ]
@@ -125,7 +129,7 @@ def _read(name: object) -> tuple[str, str, str]:
         text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
     if not text.isascii():  # other accents (é, ç, ş): drop the mark, keep the letter
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    if "gmbh" in text or "ohg" in text:
+    if "gmbh" in text or "ohg" in text or "gbr" in text or "kg" in text:
         text = _GLUED_FORM.sub(" ", text)
     if "u." in text:
         text = _SHORT_AND.sub(" und ", text)
