@@ -245,6 +245,10 @@ _FORMS_BY_TEMPLATE = {
 }  # fmt: skip
 _FORMS_BY_TEMPLATE["special"] = _FORMS_BY_TEMPLATE["brand_suf"]
 _FORMS_PHARMACY = {"e.K.": 85, "OHG": 15}
+# Legal forms of companies with a sibling of the same words (``form_siblings``), and the variant
+# kinds that would lose the form that tells the two apart.
+_SIBLING_FORMS = ("GmbH", "GmbH & Co. KG", "e.K.", "AG", "UG (haftungsbeschränkt)", "eG", "OHG", "KG", "GbR")
+_FORM_LOST = frozenset({"rechtsform_weg", "rechtsform_falsch"})
 
 
 @dataclass(frozen=True)
@@ -526,7 +530,8 @@ def _tokens(text: str) -> list[str]:
 
 def name_key(base: str) -> tuple[str, ...]:
     """Sorted word set of a name without legal form: case, umlauts, "&"/"und", punctuation and
-    word order do not count. Two register names never share a key."""
+    word order do not count. Two register names never share a key, except the pairs made on purpose
+    with ``form_siblings``."""
     return tuple(sorted(_tokens(base)))
 
 
@@ -752,6 +757,8 @@ class _Builder:
     kind_usage: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KIND_NAMES, 0))
     sponsor_names: set[str] = field(default_factory=set)
     _pending: list[_Company] = field(default_factory=list)  # look-alike siblings waiting for a slot
+    form_siblings: float = 0.0  # share of the register in pairs with the same words, other legal form
+    sibling_keys: set[tuple[str, ...]] = field(default_factory=set)  # keys such pairs share
 
     # ---------------------------------------------------------------- register -------------------
 
@@ -925,14 +932,18 @@ class _Builder:
         guaranteed = [a for a in ACTIVITIES for _ in range(2)]
         r.shuffle(guaranteed)
         weights = [a.weight for a in ACTIVITIES]
-        while len(self.companies) < n:
-            if self._pending:
-                sibling = self._pending.pop()
-                self._add(sibling)
-                continue
-            act = guaranteed.pop() if guaranteed else r.choices(ACTIVITIES, weights)[0]
-            self._new_company(act)
-        self._pending.clear()
+        pairs = round(n * self.form_siblings / 2)
+        for size in (n - pairs, n) if pairs else (n,):
+            while len(self.companies) < size:
+                if self._pending:
+                    sibling = self._pending.pop()
+                    self._add(sibling)
+                    continue
+                act = guaranteed.pop() if guaranteed else r.choices(ACTIVITIES, weights)[0]
+                self._new_company(act)
+            self._pending.clear()
+            if size < n:
+                self._form_siblings(pairs)
         for company in self.companies:
             self._place(company)
         order = list(range(len(self.companies)))
@@ -946,6 +957,30 @@ class _Builder:
         self.companies = shuffled
         self.owner_of_key = {c.key: c.index for c in shuffled}
         return shuffled
+
+    def _form_siblings(self, pairs: int) -> None:
+        """Up to `pairs` companies get a sibling with the same words and another legal form, half of
+        them in the other word order ("Schuster Malerbetrieb KG" / "Malerbetrieb Schuster AG")."""
+        r = self.rng
+        eligible = [
+            c
+            for c in self.companies
+            if c.suffix in _SIBLING_FORMS and (not c.group or c.group.startswith("fam"))
+        ]
+        for company in r.sample(eligible, min(pairs, len(eligible))):
+            form = r.choice([f for f in _SIBLING_FORMS if f != company.suffix])
+            base = company.base
+            words = base.split(" ")
+            if len(words) == 2 and not any(c in base for c in "„“&") and r.random() < 0.5:
+                base = f"{words[1]} {words[0]}"
+            sibling = _Company(base, form, form, company.activity, company.key)
+            if form in SOLE_TRADERS:
+                first, surname, _ = self._person()
+                sibling.inhaber = f"{first} {surname}"
+            if company.street:  # named after a landmark: the same place
+                sibling.district, sibling.street = company.district, company.street
+            self.companies.append(sibling)
+            self.sibling_keys.add(company.key)
 
     def _place(self, company: _Company) -> None:
         r = self.rng
@@ -1040,6 +1075,8 @@ class _Builder:
     def _apply(self, kind: str, parts: _Parts, company: _Company) -> bool:
         """Apply one variant kind in place; False when it does not apply to this name."""
         r = self.rng
+        if kind in _FORM_LOST and company.key in self.sibling_keys:
+            return False  # only the legal form tells this company from its sibling
         before = (parts.prefix, parts.base, parts.sep, parts.form, parts.text)
         base, form = parts.base, parts.form
         if kind.startswith("tippfehler_"):
@@ -1154,8 +1191,8 @@ class _Builder:
             parts.text = parts.compose()
         if not applied or parts.text == company.name:
             return None
-        owner = self.owner_of_key.get(name_key(parts.base))
-        if owner is not None and owner != company.index:
+        key = name_key(parts.base)
+        if key != company.key and key in self.owner_of_key:
             return None  # would read as another register company
         return parts.text, tuple(applied)
 
@@ -1375,12 +1412,18 @@ def _choose_sponsors(
     return chosen, sources
 
 
-def build_sample(n_companies: int = 400, n_sponsors: int = 60, *, seed: int = 7) -> Sample:
-    """The three tables plus, per sponsor row, the variant kinds used to type it."""
-    if n_companies < 1 or n_sponsors < 0:
-        raise ValueError("n_companies must be >= 1 and n_sponsors >= 0")
+def build_sample(
+    n_companies: int = 400, n_sponsors: int = 60, *, seed: int = 7, form_siblings: float = 0.0
+) -> Sample:
+    """The three tables plus, per sponsor row, the variant kinds used to type it.
+
+    ``form_siblings`` (0 to 1) puts that share of the register into pairs with the same words and
+    another legal form (sometimes in the other word order); their sponsors keep the legal form.
+    """
+    if n_companies < 1 or n_sponsors < 0 or not 0.0 <= form_siblings <= 1.0:
+        raise ValueError("n_companies must be >= 1, n_sponsors >= 0 and form_siblings between 0 and 1")
     rng = random.Random(seed)
-    b = _Builder(rng)
+    b = _Builder(rng, form_siblings=form_siblings)
     companies = b.build_register(n_companies)
     n_registered, n_lookalike, n_outside_other, n_not_registered = _counts(n_sponsors, n_companies)
     registered, sources = _choose_sponsors(b, n_registered, n_lookalike)
@@ -1464,10 +1507,10 @@ def build_sample(n_companies: int = 400, n_sponsors: int = 60, *, seed: int = 7)
 
 
 def generate(
-    n_companies: int = 400, n_sponsors: int = 60, *, seed: int = 7
+    n_companies: int = 400, n_sponsors: int = 60, *, seed: int = 7, form_siblings: float = 0.0
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """companies, sponsors, truth (see the module docstring); deterministic for a seed."""
-    sample = build_sample(n_companies, n_sponsors, seed=seed)
+    sample = build_sample(n_companies, n_sponsors, seed=seed, form_siblings=form_siblings)
     return sample.companies, sample.sponsors, sample.truth
 
 

@@ -7,9 +7,28 @@ company in the register whose company was proposed.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
+from sample_data.sponsors import COMPANY_FILE, SPONSOR_FILE, TRUTH_FILE
 from workbench.matching import SURE, UNSURE, match_sponsors
+from workbench.tables import load_table
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "sample_data"
+
+
+def app_sample() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The Musterstadt files the sponsor page offers as sample data, read the way the page reads them,
+    and their truth table: companies, sponsors, truth."""
+    companies = load_table(COMPANY_FILE, (SAMPLE_DIR / COMPANY_FILE).read_bytes()).frame
+    sponsors = load_table(SPONSOR_FILE, (SAMPLE_DIR / SPONSOR_FILE).read_bytes()).frame
+    truth = pd.read_csv(SAMPLE_DIR / TRUTH_FILE, sep=";", dtype={"company_index": "Int64"})
+    return companies, sponsors, truth
+
+
+def f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def match_generated(sponsors: pd.DataFrame, companies: pd.DataFrame) -> pd.DataFrame:
