@@ -213,6 +213,30 @@ def test_gps_times_with_offsets_and_numeric_vehicle_numbers():
     assert table["leerungen_gps"].tolist() == [2, 2] and findings == []
 
 
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_gps_times_read_the_same_on_every_path(dtype):
+    """Plain local times take a fast path (Arrow's cast for Arrow-backed text, numpy's parser for
+    Python strings); offsets, fractions and unreadable values end in pandas' parser."""
+    from workbench.routes import _parse_times
+
+    plain = pd.Series(["2025-03-03T06:12:18", "2025-03-03 06:12:19", None], dtype=dtype)
+    assert _parse_times(plain).tolist() == [
+        pd.Timestamp("2025-03-03 06:12:18"),
+        pd.Timestamp("2025-03-03 06:12:19"),
+        pd.NaT,
+    ]
+    mixed = pd.Series(
+        ["2025-03-29T06:00:00+01:00", "2025-03-31T06:00:00.5+02:00", "2025-03-31T07:00Z", "kaputt"],
+        dtype=dtype,
+    )
+    assert _parse_times(mixed).tolist() == [
+        pd.Timestamp("2025-03-29 06:00:00"),
+        pd.Timestamp("2025-03-31 06:00:00.5"),
+        pd.Timestamp("2025-03-31 07:00:00"),
+        pd.NaT,
+    ]
+
+
 def test_missing_file_and_column(tmp_path):
     with pytest.raises(WorkbenchError, match="Es fehlen Dateien"):
         load_route_data(tmp_path)
