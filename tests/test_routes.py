@@ -226,13 +226,20 @@ def test_gps_times_read_the_same_on_every_path(dtype):
         pd.NaT,
     ]
     mixed = pd.Series(
-        ["2025-03-29T06:00:00+01:00", "2025-03-31T06:00:00.5+02:00", "2025-03-31T07:00Z", "kaputt"],
+        [
+            "2025-03-29T06:00:00+01:00",
+            "2025-03-31T06:00:00.5+02:00",
+            "2025-03-31T07:00Z",
+            "2025-04-01",
+            "kaputt",
+        ],
         dtype=dtype,
     )
     assert _parse_times(mixed).tolist() == [
         pd.Timestamp("2025-03-29 06:00:00"),
         pd.Timestamp("2025-03-31 06:00:00.5"),
         pd.Timestamp("2025-03-31 07:00:00"),
+        pd.Timestamp("2025-04-01 00:00:00"),  # a date alone keeps its day (no offset to cut)
         pd.NaT,
     ]
 

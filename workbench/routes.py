@@ -34,6 +34,8 @@ DATE_IN_TEXT = re.compile(
     r"(?P<day>\d{1,2})\.\s?(?P<month>\d{1,2})(?:\.(?P<year>\d{4}|\d{2})?)?(?!\d)",
     re.IGNORECASE,
 )
+# A time-zone offset after the time of a timestamp ("…T06:12:18+02:00", "…T06:12Z"); group 1 keeps the rest.
+OFFSET = r"^(.*[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)(?:Z|[+-]\d\d(?::?\d\d)?)$"
 
 
 @dataclass
@@ -125,7 +127,7 @@ def _parse_times(values: pd.Series) -> pd.Series:
             return pd.Series(parsed, index=values.index, name=values.name)
     except (ValueError, TypeError, OverflowError, UserWarning):
         pass  # an offset, an unreadable value: the general parser below
-    text = values.astype(str).str.strip().str.replace(r"(?:Z|[+-]\d\d(?::?\d\d)?)$", "", regex=True)
+    text = values.astype(str).str.strip().str.replace(OFFSET, r"\1", regex=True)
     return pd.to_datetime(text, errors="coerce", format="ISO8601")
 
 
