@@ -63,12 +63,16 @@ _LEGAL_FORMS = [
 ]
 # One capturing group: `split` returns the text between legal forms and the legal forms themselves.
 _LEGAL_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(_LEGAL_FORMS) + r")(?![a-z0-9])")
+# The same without "… & Co. KG", whose optional parts are tried at every word: for names without "co".
+_LEGAL_WITHOUT_CO_RE = re.compile(
+    r"(?<![a-z0-9])(" + "|".join(form for form in _LEGAL_FORMS if "co" not in form) + r")(?![a-z0-9])"
+)
 _TRANSLITERATION = str.maketrans(
     {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "&": " und ", "+": " und ", "/": " und "}
 )
 _SHORT_AND = re.compile(r"(?<![a-z0-9])u\.(?=\s)")
-# "GütherGmbH" -> "Güther GmbH"; no German word ends in these (unlike "Verlag" or "Zug")
-_GLUED_FORM = re.compile(r"(?<=[a-z]{3})(?=(?:gmbh|ohg|gbr|kg)(?![a-z]))")
+# Legal forms glued to the name ("GütherGmbH"); no German word ends in these (unlike "Verlag", "Zug").
+_GLUED_FORMS = ("gmbh", "ohg", "gbr", "kg")
 _FORM_KINDS = [
     ("gmbh_co_kg", re.compile(r"co\.?\s*k\.?g")),
     ("gmbh", re.compile(r"(?<![a-z])(?:g\.?\s?)?m\.?\s?b\.?\s?h")),  # also "Ges.m.b.H.",
@@ -99,6 +103,7 @@ _ABBREVIATIONS = {
     "f": "fuer",
 }
 _FILLER = {"fa", "firma"}
+_REWRITTEN = frozenset(_ABBREVIATIONS) | _FILLER
 # Legal forms typed without a space ("FriedrichGbR"); only the matcher's candidate search looks at these.
 _GLUED_SUFFIXES = ("gmbh", "mbh", "ohg", "gbr", "kg", "ag", "ug", "ek", "eg")
 
@@ -110,40 +115,25 @@ def normalize(name: object) -> str:
 
 def legal_form(name: object) -> str:
     """The kind of legal form a name carries ("gmbh", "ek", …), or "" when none is written."""
-    return _form_kind(_read(name)[2])
+    return _read(name)[2]
 
 
 def _read(name: object) -> tuple[str, str, str]:
-    """One pass over a name: (key, words, written legal form).
+    """One name read by `_read_all`: (key, words in written order, kind of legal form)."""
+    read = _read_all([name])
+    return read.keys[0], read.words[0], read.forms[0]
 
-    The key is the sorted words without legal form; words are the same in their written order; the
-    legal form is the text the legal-form patterns took out, for `_form_kind`.
-    """
-    if name is None or (isinstance(name, float) and np.isnan(name)):
-        return "", "", ""
-    text = str(name).lower()
-    for sign in "&+/":  # what _TRANSLITERATION does, without its slow per-character lookup
-        if sign in text:
-            text = text.replace(sign, " und ")
-    if not text.isascii():
-        text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
-    if not text.isascii():  # other accents (é, ç, ş): drop the mark, keep the letter
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    if "gmbh" in text or "ohg" in text or "gbr" in text or "kg" in text:
-        text = _GLUED_FORM.sub(" ", text)
-    if "u." in text:
-        text = _SHORT_AND.sub(" und ", text)
-    if "technik" in text or "galabau" in text:
-        for pattern, replacement in _PHRASES:
-            text = pattern.sub(replacement, text)
-    pieces = _LEGAL_RE.split(text)
-    if len(pieces) > 1:
-        text, written = " ".join(pieces[0::2]), " ".join(pieces[1::2])
-    else:
-        written = ""
-    words = text.encode().translate(_WORD_BYTES).decode().split() if text.isascii() else _NON_WORD.split(text)
-    tokens = [_ABBREVIATIONS.get(t, t) for t in words if t and t not in _FILLER]
-    return " ".join(sorted(tokens)), " ".join(tokens), written
+
+def _unglued(words: list[str], written: str) -> tuple[list[str], str]:
+    """A legal form glued to three letters of a word is cut off: "muellergmbh" -> "mueller" + "gmbh"."""
+    out = []
+    for word in words:
+        for form in _GLUED_FORMS:
+            if word.endswith(form) and word[-len(form) - 3 : -len(form)].isalpha():
+                word, written = word[: -len(form)], f"{written} {form}"
+                break
+        out.append(word)
+    return out, written
 
 
 @functools.lru_cache(maxsize=1024)
@@ -163,14 +153,52 @@ class _Names(NamedTuple):
 
 
 def _read_all(names: list[object]) -> _Names:
-    read = _Names([], [], [], [])
+    """Each name in one pass: its key (the sorted words without legal form), its words in written
+    order, the same run together, and the kind of legal form written (the text the legal-form
+    patterns took out, for `_form_kind`). The loop is the matcher's hot path, hence the local names."""
+    keys: list[str] = []
+    ordered: list[str] = []
+    plain: list[str] = []
+    written_forms: list[str] = []
+    legal, legal_without_co = _LEGAL_RE.split, _LEGAL_WITHOUT_CO_RE.split
+    short_and, non_word, word_bytes, rewritten = _SHORT_AND.sub, _NON_WORD.split, _WORD_BYTES, _REWRITTEN
     for name in names:
-        key, words, written = _read(name)
-        read.keys.append(key)
-        read.words.append(words)
-        read.plain.append(words.replace(" ", ""))
-        read.forms.append(_form_kind(written))
-    return read
+        if name is None or (isinstance(name, float) and name != name):
+            keys.append("")
+            ordered.append("")
+            plain.append("")
+            written_forms.append("")
+            continue
+        text = str(name).lower()
+        if "&" in text or "+" in text or "/" in text:  # as _TRANSLITERATION, without its slow lookups
+            text = text.replace("&", " und ").replace("+", " und ").replace("/", " und ")
+        if not text.isascii():
+            text = text.replace("ä", "ae").replace("ö", "oe").replace("ü", "ue").replace("ß", "ss")
+            if not text.isascii():  # other accents (é, ç, ş): drop the mark, keep the letter
+                text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        if "u." in text:
+            text = short_and(" und ", text)
+        if "technik" in text or "galabau" in text:
+            for pattern, replacement in _PHRASES:
+                text = pattern.sub(replacement, text)
+        pieces = legal(text) if "co" in text else legal_without_co(text)
+        if len(pieces) > 1:
+            text, written = " ".join(pieces[0::2]), " ".join(pieces[1::2])
+        else:
+            written = ""
+        if text.isascii():
+            words = text.encode().translate(word_bytes).decode().split()
+        else:
+            words = [word for word in non_word(text) if word]
+        if "gmbh" in text or "ohg" in text or "gbr" in text or "kg" in text:
+            words, written = _unglued(words, written)
+        if not rewritten.isdisjoint(words):
+            words = [_ABBREVIATIONS.get(word, word) for word in words if word not in _FILLER]
+        keys.append(" ".join(sorted(words)))
+        ordered.append(" ".join(words))
+        plain.append("".join(words))
+        written_forms.append(written)
+    return _Names(keys, ordered, plain, list(map(_form_kind, written_forms)))
 
 
 def normalize_city(city: object) -> str:
