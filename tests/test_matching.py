@@ -192,6 +192,11 @@ def test_legal_form(name, kind):
 
 # ------------------------------------------------------------------ candidate search at scale
 
+
+def _no_full_comparison(*args, **kwargs):
+    raise AssertionError("the full comparison ran")
+
+
 TRADES = ("Bäckerei", "Elektro", "Autohaus", "Tischlerei", "Malerbetrieb", "Fahrschule")
 SURNAMES = (
     "Schuster", "Hoffmann", "Hofmann", "Becker", "Wagner", "Schulz", "Schulze", "Richter",
@@ -231,34 +236,30 @@ def _match_big(typed):
     ],
 )
 def test_shared_words_find_typed_names_without_the_full_comparison(typed, expected, status, monkeypatch):
-    def no_full_comparison(*args, **kwargs):
-        raise AssertionError("the full comparison ran")
-
-    monkeypatch.setattr(matching.process, "cdist", no_full_comparison)
+    monkeypatch.setattr(matching, "_compare_with_all", _no_full_comparison)
     assert _match_big(typed) == (expected, status)
 
 
 def test_a_name_sharing_no_word_is_found_by_the_full_comparison(monkeypatch):
     calls = []
-    full = matching.process.cdist
+    full = matching._compare_with_all
 
-    def counted(queries, *args, **kwargs):
+    def counted(queries, choices):
         calls.append(list(queries))
-        return full(queries, *args, **kwargs)
+        return full(queries, choices)
 
-    monkeypatch.setattr(matching.process, "cdist", counted)
+    monkeypatch.setattr(matching, "_compare_with_all", counted)
     assert _match_big("Aaseapoteke") == ("Aasee-Apotheke e.K.", SURE)  # run together, two letters off
     assert calls == [["aaseapoteke"]]
     calls.clear()
     assert _match_big("Wöstman") == ("Wöstmann", SURE)  # one typo away: no full comparison needed
+    assert _match_big("Lehmann Kaiser") == (None, NONE)  # both words known: compared already
+    assert _match_big("Xylophonorchester") == (None, NONE)  # like no register word: nothing to find
     assert calls == []
 
 
 def test_a_sponsor_from_a_town_without_register_companies_is_not_compared_with_all(monkeypatch):
-    def no_full_comparison(*args, **kwargs):
-        raise AssertionError("the full comparison ran")
-
-    monkeypatch.setattr(matching.process, "cdist", no_full_comparison)
+    monkeypatch.setattr(matching, "_compare_with_all", _no_full_comparison)
     register = BIG_REGISTER.assign(Ort="Musterstadt")
     sponsors = pd.DataFrame({"Sponsor": ["Aaseapoteke", "Tischlerei Zimmermnn GmbH"], "Ort": ["Hafenau"] * 2})
     result = match_sponsors(

@@ -12,11 +12,14 @@ a sponsor from another town is never matched to a company in the register of thi
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import itertools
 import math
 import re
 import unicodedata
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -33,6 +36,8 @@ FREQUENT_SHARE = 0.05
 FREQUENT_MIN = 50
 TYPO_LENGTH = 4
 NEAR_WEIGHT = 0.8
+FALLBACK_CUTOFF = 70  # the full comparison keeps companies from this fuzz.ratio on
+RESEMBLANCE = 70  # a sponsor's unplaced word this like a register word may be a typed company word
 
 _LEGAL_FORMS = [
     r"(?:gesellschaft|ges\.?)\s*m\.?\s?b\.?\s?h\.?",
@@ -75,7 +80,7 @@ _SHORT_AND = re.compile(r"(?<![a-z0-9])u\.(?=\s)")
 _GLUED_FORMS = ("gmbh", "ohg", "gbr", "kg")
 _FORM_KINDS = [
     ("gmbh_co_kg", re.compile(r"co\.?\s*k\.?g")),
-    ("gmbh", re.compile(r"(?<![a-z])(?:g\.?\s?)?m\.?\s?b\.?\s?h")),  # also "Ges.m.b.H.",
+    ("gmbh", re.compile(r"(?<![a-z])(?:g\.?\s?)?m\.?\s?b\.?\s?h")),  # also "Ges.m.b.H."
     ("ek", re.compile(r"(?<![a-z])e\.?\s?k(?:fm|fr)?\.?(?![a-z])")),
     ("ug", re.compile(r"(?<![a-z])ug(?![a-z])")),
     ("ag", re.compile(r"(?<![a-z])a\.?g(?![a-z])|aktiengesellschaft")),
@@ -231,16 +236,17 @@ def _score(a: str, b: str, a_plain: str = "", b_plain: str = "") -> float:
     When both names carry a word the other lacks ("Familie Brüggemann" / "Fahrschule Brüggemann"),
     they name different things however similar the letters are: the score is capped below "unsicher".
     """
+    joined = fuzz.ratio(a_plain, b_plain) if a_plain and b_plain else 0.0
     score = max(
         fuzz.ratio(a, b),
         fuzz.ratio(a.replace(" ", ""), b.replace(" ", "")),
-        fuzz.ratio(a_plain, b_plain) if a_plain and b_plain else 0.0,
+        joined,
         0.95 * fuzz.token_set_ratio(a, b),
     )
-    a_tokens, b_tokens = a.split(), b.split()
-    joined_alike = a_plain and b_plain and fuzz.ratio(a_plain, b_plain) >= 90
-    if score < 100 and not joined_alike and _unmatched(a_tokens, b_tokens) and _unmatched(b_tokens, a_tokens):
-        score = min(score, UNSURE_SCORE - 5)
+    if UNSURE_SCORE - 5 < score < 100 and joined < 90:  # the cap would change something
+        a_tokens, b_tokens = a.split(), b.split()
+        if _unmatched(a_tokens, b_tokens) and _unmatched(b_tokens, a_tokens):
+            score = UNSURE_SCORE - 5
     return score
 
 
@@ -254,6 +260,31 @@ def match_sponsors(
     company_city: str | None = None,
 ) -> pd.DataFrame:
     """One row per sponsor: sponsor_index, company_index (or NA), score 0–100, status."""
+    with _collector_paused():
+        return _match(sponsors, companies, sponsor_name, company_name, sponsor_city, company_city)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The matcher makes some hundred thousand small lists and tuples, none of them in a cycle; the
+    cyclic garbage collector would walk them again and again (a tenth of the run)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _match(
+    sponsors: pd.DataFrame,
+    companies: pd.DataFrame,
+    sponsor_name: str,
+    company_name: str,
+    sponsor_city: str | None,
+    company_city: str | None,
+) -> pd.DataFrame:
     s_names = sponsors[sponsor_name].tolist()
     c_names = companies[company_name].tolist()
     s, c = _read_all(s_names), _read_all(c_names)
@@ -261,11 +292,7 @@ def match_sponsors(
     s_cities = _cities(sponsors[sponsor_city].tolist()) if sponsor_city else [""] * len(s_names)
     c_cities = _cities(companies[company_city].tolist()) if company_city else [""] * len(c_names)
 
-    exact: dict[str, list[int]] = {}
-    for position, key in enumerate(c.keys):
-        if key:
-            exact.setdefault(key, []).append(position)
-
+    exact = _positions_by_key(c.keys)
     best_pos = np.full(len(s_names), -1, dtype=np.int64)
     best_score = np.zeros(len(s_names), dtype=np.float64)
     second_score = np.zeros(len(s_names), dtype=np.float64)
@@ -274,7 +301,7 @@ def match_sponsors(
         if not key:
             continue
         hits = exact.get(key)
-        if not hits:
+        if hits is None:
             fuzzy_rows.append(row)
             continue
         local = [h for h in hits if _same_city(s_cities[row], c_cities[h])]
@@ -286,57 +313,64 @@ def match_sponsors(
         second_score[row] = 0.0 if clear else 100.0  # an undecided tie is shown for review
 
     if fuzzy_rows and c_names:
+        # No company of the register is in some sponsors' towns: nothing to look for (score 0).
         towns = set(c_cities)
-        # Where no company of the register is in the sponsor's town, none can be matched to it.
-        local = [row for row in fuzzy_rows if not s_cities[row] or "" in towns or s_cities[row] in towns]
-        for row, ranked in _fuzzy(fuzzy_rows, s, c, set(local)).items():
+        searched = [row for row in fuzzy_rows if not s_cities[row] or "" in towns or s_cities[row] in towns]
+        for row, ranked in _fuzzy(searched, s, c).items():
             if ranked:
                 best_score[row], best_pos[row] = ranked[0][0], ranked[0][-1]
                 second_score[row] = ranked[1][0] if len(ranked) > 1 else 0.0
 
-    records = []
-    for row, label in enumerate(sponsors.index):
+    found, scores, statuses = [], [], []
+    for row in range(len(s_names)):
         position = int(best_pos[row])
         score = float(best_score[row])
-        status = NONE
         if position >= 0 and not _same_city(s_cities[row], c_cities[position]):
-            position, score = -1, score  # a look-alike from another town is not our company
-            status = NONE
-        elif position >= 0 and score >= SURE_SCORE and best_score[row] - second_score[row] >= 3:
+            position, status = -1, NONE  # a look-alike from another town is not our company
+        elif position >= 0 and score >= SURE_SCORE and score - second_score[row] >= 3:
             status = SURE
         elif position >= 0 and score >= UNSURE_SCORE:
             status = UNSURE
         else:
-            position = -1
-        records.append(
-            {
-                "sponsor_index": label,
-                "company_index": c_labels[position] if position >= 0 else pd.NA,
-                "score": round(score, 1),
-                "status": status,
-            }
-        )
-    return pd.DataFrame.from_records(records, columns=["sponsor_index", "company_index", "score", "status"])
+            position, status = -1, NONE
+        found.append(c_labels[position] if position >= 0 else pd.NA)
+        scores.append(round(score, 1))
+        statuses.append(status)
+    return pd.DataFrame.from_records(
+        list(zip(sponsors.index, found, scores, statuses, strict=True)),
+        columns=["sponsor_index", "company_index", "score", "status"],
+    )
 
 
-def _fuzzy(
-    rows: list[int], s: _Names, c: _Names, local: set[int]
-) -> dict[int, list[tuple[float, bool, int]]]:
+def _positions_by_key(keys: list[str]) -> dict[str, list[int]]:
+    """Register positions per non-empty key, in register order."""
+    first = {
+        key: [position] for position, key in zip(range(len(keys) - 1, -1, -1), reversed(keys), strict=True)
+    }
+    if len(first) < len(keys):  # some keys are shared (or empty)
+        first = {}
+        for position, key in enumerate(keys):
+            first.setdefault(key, []).append(position)
+    first.pop("", None)
+    return first
+
+
+def _fuzzy(rows: list[int], s: _Names, c: _Names) -> dict[int, list[tuple[float, bool, int]]]:
     """Per sponsor row without an exact key, its candidates best first: (score, same legal form, position).
 
     The companies sharing a sponsor's words (`_blocked`) are compared pairwise in two views: sorted
-    words (word order) and words run together (joined or split words). A sponsor of the town left
-    without a candidate worth showing is compared with every company (`cdist`). The few best of each
-    comparison are scored with `_score`.
+    words (word order) and words run together (joined or split words). A sponsor left without a
+    candidate worth showing, with a word the search could not place, is compared with every company
+    (`cdist`). The few best of each comparison are scored with `_score`.
     """
     views = ((s.keys, c.keys), (s.plain, c.plain))
     candidates: dict[int, set[int]] = {row: set() for row in rows}
-    blocked = _blocked(rows, s, c)
+    register = _Words(c.keys)
+    blocked = _blocked(rows, s, c, register)
     counts = np.fromiter((len(b) for b in blocked), dtype=np.int64, count=len(rows))
     if counts.sum():
         pair_rows = np.repeat(np.asarray(rows, dtype=np.int64), counts)
         pair_pos = np.concatenate(blocked)
-        rank_in_row = np.arange(len(pair_pos)) - np.repeat(np.cumsum(counts) - counts, counts)
         for queries, choices in views:
             scores = process.cpdist(
                 np.asarray(queries, dtype=object)[pair_rows],
@@ -345,75 +379,142 @@ def _fuzzy(
                 dtype=np.uint8,
                 workers=-1,
             )
-            order = np.lexsort((-scores.astype(np.int16), pair_rows))  # by row, best first
-            best = order[rank_in_row < CANDIDATES]
-            for row, position in zip(pair_rows[best].tolist(), pair_pos[best].tolist(), strict=True):
+            for row, position in _best_per_row(pair_rows, pair_pos, scores):
                 candidates[row].add(position)
 
-    def rank(row: int) -> list[tuple[float, bool, int]]:
+    def rank(
+        row: int, positions: set[int], ranked: list[tuple[float, bool, int]]
+    ) -> list[tuple[float, bool, int]]:
+        """`ranked` with `positions` scored and added, best first (ties: the written legal form, then
+        register order)."""
         key, plain, form = s.keys[row], s.plain[row], s.forms[row]
-        ranked = [
+        scored = [(score, same, -p) for score, same, p in ranked]
+        scored += [
             (_score(key, c.keys[p], plain, c.plain[p]), bool(form) and form == c.forms[p], -p)
-            for p in candidates[row]
+            for p in positions
         ]
-        ranked.sort(reverse=True)
-        return [(score, same, -p) for score, same, p in ranked]
+        scored.sort(reverse=True)
+        return [(score, same, -p) for score, same, p in scored]
 
-    result = {row: rank(row) for row in rows}
-    # Words typed beyond recognition share nothing with the register: the full comparison, in the
-    # view that also sees words run together, finds such a company.
-    rest = [row for row in rows if row in local and (not result[row] or result[row][0][0] < UNSURE_SCORE)]
+    result = {row: rank(row, candidates[row], []) for row in rows}
+    # A sponsor without a candidate worth showing may hold a company word typed beyond recognition, or
+    # run together with another: it shares nothing with the register. Only a word the register knows
+    # in no form (`_Words.knows`) but that is like one of its words can be such a word; those sponsors
+    # are compared with every company, in the view that sees words run together.
+    unplaced = {
+        row: {word for word in s.words[row].split() if not register.knows(word)}
+        for row in rows
+        if not result[row] or result[row][0][0] < UNSURE_SCORE
+    }
+    resembled = register.resembled(set().union(*unplaced.values()))
+    rest = [row for row, words in unplaced.items() if words & resembled]
     for start in range(0, len(rest), CHUNK):
         chunk = rest[start : start + CHUNK]
-        scores = process.cdist(
-            [s.plain[r] for r in chunk],
-            c.plain,
-            scorer=fuzz.ratio,
-            dtype=np.uint8,
-            workers=-1,
-            score_cutoff=50,
-        )
-        k = min(CANDIDATES, scores.shape[1])
-        top = np.argpartition(scores, -k, axis=1)[:, -k:]
-        for offset, row in enumerate(chunk):
-            candidates[row].update(top[offset].tolist())
-            result[row] = rank(row)
+        scores = _compare_with_all([s.plain[r] for r in chunk], c.plain)
+        hit_rows, hit_positions = np.divmod(_nonzero(scores), scores.shape[1])
+        found: dict[int, set[int]] = {row: set() for row in chunk}
+        for offset, position in _best_per_row(hit_rows, hit_positions, scores):
+            if position not in candidates[chunk[offset]]:
+                found[chunk[offset]].add(position)
+        for row in chunk:
+            result[row] = rank(row, found[row], result[row])
     return result
+
+
+def _compare_with_all(queries: list[str], choices: list[str]) -> np.ndarray:
+    """The full comparison: fuzz.ratio of each query with each choice (C++, all cores), as bytes; 0
+    below FALLBACK_CUTOFF."""
+    scores: np.ndarray = process.cdist(
+        queries, choices, scorer=fuzz.ratio, dtype=np.uint8, workers=-1, score_cutoff=FALLBACK_CUTOFF
+    )
+    return scores
+
+
+def _nonzero(matrix: np.ndarray) -> np.ndarray:
+    """Flat indices of the nonzero bytes of a C-contiguous uint8 matrix that is mostly zero; eight
+    bytes are looked at at once."""
+    flat = matrix.reshape(-1)
+    whole = len(flat) // 8 * 8
+    words = np.flatnonzero(flat[:whole].view(np.uint64))
+    candidates = (words[:, None] * 8 + np.arange(8)).reshape(-1)
+    candidates = np.concatenate((candidates, np.arange(whole, len(flat))))
+    found: np.ndarray = candidates[flat[candidates] != 0]
+    return found
+
+
+def _best_per_row(rows: np.ndarray, positions: np.ndarray, scores: np.ndarray) -> list[tuple[int, int]]:
+    """The CANDIDATES best (row, position) pairs of each row; `scores` is per pair, or a matrix
+    indexed by (row, position)."""
+    values = scores if scores.ndim == 1 else scores[rows, positions]
+    order = np.lexsort((-values.astype(np.int16), rows))  # by row, best first
+    rows, positions = rows[order], positions[order]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.r_[starts, len(rows)]))
+    keep = rank < CANDIDATES
+    return list(zip(rows[keep].tolist(), positions[keep].tolist(), strict=True))
 
 
 class _Words:
     """The register's words for the candidate search: where each is, and which are one typo apart."""
 
     def __init__(self, keys: list[str]) -> None:
-        postings: dict[str, list[int]] = {}
-        for position, key in enumerate(keys):
-            for word in key.split():
-                bucket = postings.setdefault(word, [])
-                if not bucket or bucket[-1] != position:
-                    bucket.append(position)
+        text = "\n".join(keys)  # keys are ASCII words with single spaces
+        words = text.split()
+        data = np.frombuffer(text.encode(), dtype=np.uint8)
+        gap = (data == ord(" ")) | (data == ord("\n"))
+        starts = np.flatnonzero(~gap & np.concatenate(([True], gap[:-1]))[: len(gap)])
+        owners = np.cumsum(data == ord("\n"))[starts]  # the register position of each word
+        codes, vocabulary = pd.factorize(np.asarray(words, dtype=object))
+        self.vocabulary = frozenset(vocabulary.tolist())
+        self._where = owners[np.argsort(codes, kind="stable")]  # positions grouped by word
+        ends = np.cumsum(np.bincount(codes, minlength=len(vocabulary)))
         self.size = len(keys)
         limit = max(FREQUENT_MIN, FREQUENT_SHARE * self.size)
-        self.postings = {
-            w: b for w, b in postings.items() if len(b) <= limit and len(w) > 1 and w not in _MINOR_TOKENS
+        # word -> (start, end) of its positions in _where
+        self.spans = {
+            word: (int(end - count), int(end))
+            for word, end, count in zip(
+                vocabulary.tolist(), ends.tolist(), np.diff(ends, prepend=0).tolist(), strict=True
+            )
+            if count <= limit and len(word) > 1 and word not in _MINOR_TOKENS
         }
         self.shortened: dict[str, list[str]] = {}  # a word with one letter taken out -> the words
-        for word in self.postings:
+        for word in self.spans:
             if len(word) >= TYPO_LENGTH:
                 for i in range(len(word)):
                     self.shortened.setdefault(word[:i] + word[i + 1 :], []).append(word)
         self._similar: dict[str, dict[str, float]] = {}
-        self._positions: dict[str, tuple[np.ndarray, float]] = {}
 
-    def positions(self, word: str) -> tuple[np.ndarray, float]:
-        """Where a register word is, and its weight: the rarer, the heavier."""
-        found = self._positions.get(word)
-        if found is None:
-            bucket = self.postings[word]
-            found = self._positions[word] = (
-                np.asarray(bucket, dtype=np.int64),
-                1.0 + math.log(self.size / len(bucket)),
-            )
-        return found
+    def positions(self, word: str) -> np.ndarray:
+        """Where a register word is (a position twice if the name has the word twice)."""
+        start, end = self.spans[word]
+        return self._where[start:end]
+
+    def weight(self, word: str) -> float:
+        """How telling a shared register word is: the rarer, the more."""
+        start, end = self.spans[word]
+        return 1.0 + math.log(self.size / (end - start))
+
+    def knows(self, word: str) -> bool:
+        """Is `word` a register word, or found by `similar`? Short and minor words count as known."""
+        return len(word) < 3 or word in _MINOR_TOKENS or word in self.vocabulary or bool(self.similar(word))
+
+    def resembled(self, words: set[str]) -> set[str]:
+        """Those of `words` that are like some register word (fuzz.ratio >= RESEMBLANCE), if further
+        from it than `similar` reaches: a company word typed beyond recognition, perhaps."""
+        if not words or not self.vocabulary:
+            return set()
+        queries = sorted(words)
+        scores = process.cdist(
+            queries,
+            sorted(self.vocabulary),
+            scorer=fuzz.ratio,
+            dtype=np.uint8,
+            workers=-1,
+            score_cutoff=RESEMBLANCE,
+        )
+        alike = np.flatnonzero(scores.any(axis=1))
+        return {queries[i] for i in alike.tolist()}
 
     def one_typo(self, word: str) -> set[str]:
         """Register words one letter more, less, other or swapped away from `word`."""
@@ -427,67 +528,100 @@ class _Words:
                 *shorter,
                 *(o for d in shorter for o in self.shortened.get(d, ())),
             )
-            if other in self.postings and other != word
+            if other in self.spans and other != word
         }
 
     def similar(self, word: str) -> dict[str, float]:
-        """The register words a sponsor's word may stand for, each with the share of its weight it brings.
+        """The register words a sponsor's word may stand for, each with the weight it brings.
 
         The word itself; words one typo away; for a word the register does not know, also those one
         typo from these (so "Hofmnn" finds "Hoffmann" beside "Hofmann"); its two halves when both are
-        register words ("LütkeWöstmann"); the word without a legal form glued to it ("FriedrichGbR").
+        register words, one of them perhaps with a typo ("LütkeWöstman"); the word without a legal
+        form glued to it ("FriedrichGbR").
+        A word weighs more the rarer it is in the register, and less the further it is from `word`.
         """
         found = self._similar.get(word)
         if found is not None:
             return found
         found = dict.fromkeys(self.one_typo(word), NEAR_WEIGHT)
-        if word not in self.postings:
+        if word not in self.spans:
             for other in list(found):
                 for further in self.one_typo(other):
                     found.setdefault(further, NEAR_WEIGHT * NEAR_WEIGHT)
             for i in range(2, len(word) - 1):
-                if word[:i] in self.postings and word[i:] in self.postings:
-                    found.setdefault(word[:i], NEAR_WEIGHT)
-                    found.setdefault(word[i:], NEAR_WEIGHT)
+                head, tail = word[:i], word[i:]
+                if head in self.spans or tail in self.spans:  # the other half may carry a typo
+                    heads = [head] if head in self.spans else self.one_typo(head)
+                    tails = [tail] if tail in self.spans else self.one_typo(tail)
+                    if heads and tails:
+                        for half in (*heads, *tails):
+                            found.setdefault(half, NEAR_WEIGHT)
             for suffix in _GLUED_SUFFIXES:
                 if word.endswith(suffix) and len(word) - len(suffix) >= TYPO_LENGTH:
                     rest = word[: -len(suffix)]
                     for other in (rest, *self.one_typo(rest)):
-                        if other in self.postings:
+                        if other in self.spans:
                             found.setdefault(other, NEAR_WEIGHT)
         else:
             found[word] = 1.0
+        for other, share in found.items():
+            found[other] = share * self.weight(other)
         self._similar[word] = found
         return found
 
 
-def _blocked(rows: list[int], s: _Names, c: _Names) -> list[np.ndarray]:
+def _blocked(rows: list[int], s: _Names, c: _Names, register: _Words) -> list[np.ndarray]:
     """Per sponsor row, up to BLOCK register positions that share its words, the most telling first.
 
     A sponsor's word counts with the register words it may stand for (`_Words.similar`); two
-    neighbouring words count as one as well ("Immob.-Verwaltung" for "Immobilienverwaltung"). Minor
+    neighbouring words count as the one register word they may be ("Immob.-Verwaltung"). Minor
     words and words in more than FREQUENT_SHARE of the register do not count. Shared words weigh more
     the rarer they are; between equal weights, the name whose length is closer comes first.
     """
-    register = _Words(c.keys)
-    lengths = np.fromiter(map(len, c.keys), dtype=np.int64, count=len(c.keys))
+    n = len(c.keys)
+    # Equal weights are told apart by the length of the name: a millionth per letter of difference
+    # (different words differ by far more).
+    lengths = np.fromiter(map(len, c.keys), dtype=np.float64, count=n) * 1e-6
+    totals = np.zeros(n, dtype=np.float64)  # per company, the weight it shares with the current row
+    marks = np.zeros(n, dtype=np.int64)
+    similar, positions, spans = register.similar, register.positions, register.spans
     empty = np.zeros(0, dtype=np.int64)
     out = []
     for row in rows:
         words = s.words[row].split()
         weights: dict[str, float] = {}
-        for word in (*words, *(a + b for a, b in itertools.pairwise(words))):
-            for other, share in register.similar(word).items():
-                weights[other] = max(weights.get(other, 0.0), share * register.positions(other)[1])
+        for word in words:
+            for other, weight in similar(word).items():
+                if weight > weights.get(other, 0.0):
+                    weights[other] = weight
+        for first, second in itertools.pairwise(words):
+            if first + second in spans:  # split in two on the list, one word in the register
+                weights[first + second] = register.weight(first + second)
         if not weights:
             out.append(empty)
             continue
-        arrays = [register.positions(w)[0] for w in weights]
-        found, inverse = np.unique(np.concatenate(arrays), return_inverse=True)
+        length = len(s.keys[row]) * 1e-6
+        if len(weights) == 1:
+            found = positions(next(iter(weights)))
+            if len(found) > BLOCK:
+                found = found[np.argpartition(np.abs(lengths[found] - length), BLOCK)[:BLOCK]]
+            out.append(found)
+            continue
+        arrays = []
+        for other, weight in weights.items():
+            where = positions(other)
+            totals[where] += weight  # a name with the word twice counts it once
+            arrays.append(where)
+        touched = np.concatenate(arrays)
+        # each position once, without sorting: the last write to a position marks its one occurrence
+        sequence = np.arange(len(touched))
+        marks[touched] = sequence
+        found = touched[marks[touched] == sequence]
         if len(found) > BLOCK:
-            totals = np.bincount(inverse, weights=np.repeat(list(weights.values()), [len(a) for a in arrays]))
-            gap = np.abs(lengths[found] - len(s.keys[row]))
-            found = found[np.lexsort((gap, -totals))[:BLOCK]]
+            # the same words in the same order give the same sum: equal weights are equal floats
+            telling = totals[found] - np.abs(lengths[found] - length)
+            found = found[np.argpartition(-telling, BLOCK)[:BLOCK]]
+        totals[touched] = 0.0
         out.append(found)
     return out
 
