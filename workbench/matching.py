@@ -5,9 +5,10 @@ Each name is read once: normalised (legal forms, umlauts and their transliterati
 written. Equal keys match first; where several companies share the key, the literally written name
 decides, else the written legal form and register order propose one for review. The rest are compared
 with rapidfuzz: the companies sharing a sponsor's words, or words one typo away, are scored pairwise
-(`cpdist`); a sponsor left without a good candidate is compared with every company (`cdist`, C++, all
-cores, in chunks). The few best candidates are then scored properly. The city tells look-alikes apart:
-a sponsor from another town is never matched to a company in the register of this one.
+(`cpdist`); a sponsor left without a good candidate, with a word like a register word that the search
+could not place, is compared with every company (`cdist`, C++, all cores, in chunks). The few best
+candidates are then scored properly. The city tells look-alikes apart: a sponsor from another town is
+never matched to a company in the register of this one.
 """
 
 from __future__ import annotations
@@ -29,13 +30,13 @@ from rapidfuzz import fuzz, process
 SURE, UNSURE, NONE = "sicher", "unsicher", "kein Treffer"
 SURE_SCORE = 90.0
 UNSURE_SCORE = 75.0
-CANDIDATES = 5
-CHUNK = 512
-BLOCK = 40
-FREQUENT_SHARE = 0.05
-FREQUENT_MIN = 50
-TYPO_LENGTH = 4
-NEAR_WEIGHT = 0.8
+CANDIDATES = 5  # per sponsor and comparison, scored with `_score`
+CHUNK = 512  # sponsors per full comparison (a byte per sponsor and company)
+BLOCK = 40  # companies per sponsor compared pairwise after the search by shared words
+FREQUENT_SHARE = 0.05  # a word in more of the register's names tells nothing ...
+FREQUENT_MIN = 50  # ... unless the register is small
+TYPO_LENGTH = 4  # shorter words are not looked up with a typo
+NEAR_WEIGHT = 0.8  # a register word one typo away counts this much of its weight
 FALLBACK_CUTOFF = 70  # the full comparison keeps companies from this fuzz.ratio on
 RESEMBLANCE = 70  # a sponsor's unplaced word this like a register word may be a typed company word
 
