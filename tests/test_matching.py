@@ -272,3 +272,28 @@ def test_a_sponsor_from_a_town_without_register_companies_is_not_compared_with_a
     )
     assert result["status"].tolist() == [NONE, NONE]
     assert result["company_index"].isna().all()
+
+
+def test_parallel_matches_leave_the_garbage_collector_as_they_found_it():
+    import gc
+    import threading
+
+    from workbench.matching import _collector_paused
+
+    inside = threading.Barrier(2)
+    leave_first = threading.Event()
+
+    def first() -> None:
+        with _collector_paused():
+            inside.wait()
+            leave_first.wait()
+
+    worker = threading.Thread(target=first)
+    assert gc.isenabled()
+    worker.start()
+    with _collector_paused():
+        inside.wait()
+        leave_first.set()
+        worker.join()
+        assert not gc.isenabled()  # the other run left; this one still runs with the collector paused
+    assert gc.isenabled()

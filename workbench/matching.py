@@ -19,6 +19,7 @@ import gc
 import itertools
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -265,17 +266,28 @@ def match_sponsors(
         return _match(sponsors, companies, sponsor_name, company_name, sponsor_city, company_city)
 
 
+_PAUSE_LOCK = threading.Lock()
+_pauses = {"count": 0, "was_enabled": False}
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """The matcher makes some hundred thousand small lists and tuples, none of them in a cycle; the
-    cyclic garbage collector would walk them again and again (a tenth of the run)."""
-    enabled = gc.isenabled()
-    gc.disable()
+    cyclic garbage collector would walk them again and again (a tenth of the run). It is paused for
+    the run. Sessions match in parallel threads: the first one in pauses it, the last one out
+    switches it back on (if it was on), so one session never leaves it off for the others."""
+    with _PAUSE_LOCK:
+        if _pauses["count"] == 0:
+            _pauses["was_enabled"] = gc.isenabled()
+            gc.disable()
+        _pauses["count"] += 1
     try:
         yield
     finally:
-        if enabled:
-            gc.enable()
+        with _PAUSE_LOCK:
+            _pauses["count"] -= 1
+            if _pauses["count"] == 0 and _pauses["was_enabled"]:
+                gc.enable()
 
 
 def _match(
