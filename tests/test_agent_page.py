@@ -118,3 +118,51 @@ def test_a_service_that_refuses_tools_runs_the_step_guided_and_says_why(
     shown = texts(at.info)
     assert "nimmt keine Werkzeugdefinitionen an" in shown and "geführter Modus" in shown
     assert "geführter Modus" in texts(at.caption)
+
+
+def test_reruns_ask_the_model_capabilities_once(workbench_env, fake_ollama, monkeypatch):
+    from workbench.backends import ollama_backend
+
+    at = start(schutzstufe=2)
+    for _ in range(3):
+        at.run()
+        no_exception(at)
+    shows = [r for r in fake_ollama.requests if r.path == "/api/show"]
+    assert len(shows) == 1  # asked on the first run, then kept
+    monkeypatch.setattr(ollama_backend, "CAPABILITIES_SECONDS", 0.0)  # the kept answer has expired
+    at.run()
+    assert len([r for r in fake_ollama.requests if r.path == "/api/show"]) == 2
+
+
+def _agent_page_keeping_the_media_store(page: str) -> None:
+    """The agent page with the sample data; keeps the media store, so the test can click a download."""
+    import runpy
+
+    import streamlit as st
+    from streamlit.runtime import Runtime
+
+    st.session_state["_test_media"] = Runtime.instance().media_file_mgr
+    st.session_state["ag_source"] = "sample"
+    runpy.run_path(page, run_name="__main__")
+
+
+def test_downloads_are_built_when_clicked_and_carry_the_notice(workbench_env):
+    import re
+
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_pages import ROOT
+
+    at = AppTest.from_function(
+        _agent_page_keeping_the_media_store, args=(str(ROOT / "views/agent.py"),), default_timeout=60
+    )
+    at.session_state["schutzstufe"] = 2
+    at.run()
+    no_exception(at)
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    csv_button = buttons["Auffällige Touren (CSV)"]
+    assert csv_button.deferred_file_id and not csv_button.url  # nothing built on the rerun itself
+    store = at.session_state["_test_media"]
+    url = store.execute_deferred(csv_button.deferred_file_id)  # what a click does
+    text = store.read_file(re.sub(r"\.\w+$", "", url.rsplit("/", 1)[-1])).content.decode("utf-8-sig")
+    assert "T05" in text and "Berechnet ohne KI" in text

@@ -7,9 +7,9 @@ import streamlit as st
 from workbench.agent import STEPS, AgentHistory, run_step, supports_tools
 from workbench.errors import PrivacyRefused, WorkbenchError
 from workbench.exports import to_csv, to_docx, to_xlsx
-from workbench.routes import analyze, load_route_data
+from workbench.routes import FILES
 from workbench.transparency import computed_notice
-from workbench.ui import agent_view, components, state
+from workbench.ui import agent_view, cache, components, state
 from workbench.ui.ask import Ask
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "abfalltouren"
@@ -49,9 +49,13 @@ with right:
     )
 try:
     if uploads:
-        data = load_route_data({f.name: f.getvalue() for f in uploads})
+        key = cache.digest(
+            {f.name: cache.upload_digest(f.name, f.file_id, f.getvalue).encode() for f in uploads}
+        )
+        data = cache.route_data(key, {f.name: f.getvalue() for f in uploads})
     elif st.session_state.get("ag_source") == "sample":
-        data = load_route_data(SAMPLE)
+        key = cache.folder_digest(SAMPLE, [name for name, _ in FILES.values()])
+        data = cache.route_data(key, SAMPLE)
     else:
         st.info(
             "Laden Sie die vier Dateien hoch oder verwenden Sie die Beispieldaten.",
@@ -61,7 +65,7 @@ try:
 except WorkbenchError as exc:
     components.show_error(exc)
     st.stop()
-analysis = analyze(data)
+analysis = cache.route_analysis(key, data)
 
 can_call_tools = sel.endpoint is not None and supports_tools(gw, sel.endpoint.id, sel.model, sel.schutzstufe)
 mode = st.radio(
@@ -90,7 +94,7 @@ if history.is_locked_to_stufe_2(sel.schutzstufe):
 for index, outcome in enumerate(outcomes):
     agent_view.step_card(outcome, key=f"ag_step_{index}")
 if len(outcomes) == len(STEPS):
-    agent_view.charts(data, analysis)
+    agent_view.charts(key, data, analysis)
 
 stopped = st.session_state.get("ag_stopped", False)
 ask = Ask(gw, sel, "ag_step", editable=False)  # a step's messages are computed: retried, not edited
@@ -152,18 +156,19 @@ components.notice_box(notice)
 cols = st.columns(3)
 cols[0].download_button(
     "Auffällige Touren (CSV)",
-    to_csv(analysis, notice),
+    lambda: to_csv(analysis, notice),  # built when clicked, not on every rerun
     "touren-analyse.csv",
     "text/csv",
     icon=":material/table:",
 )
-cols[1].download_button("Auffällige Touren (Excel)", to_xlsx(analysis, notice, "Touren"), "touren-analyse.xlsx",
+cols[1].download_button("Auffällige Touren (Excel)", lambda: to_xlsx(analysis, notice, "Touren"), "touren-analyse.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/grid_on:")  # fmt: skip
 if outcomes:
     last = next((o.comment for o in reversed(outcomes) if o.comment is not None), None)
     report = agent_view.report_markdown(outcomes, analysis)
     if last is not None:
-        cols[2].download_button("Bericht (Word)", to_docx("Abfalltouren – Bericht", report, last.notice), "abfalltouren-bericht.docx",
+        notice_of_last = last.notice
+        cols[2].download_button("Bericht (Word)", lambda: to_docx("Abfalltouren – Bericht", report, notice_of_last), "abfalltouren-bericht.docx",
                                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon=":material/description:")  # fmt: skip
         st.download_button(
             "Bericht (Markdown)",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator, Sequence
 from typing import Literal
 
@@ -42,6 +43,9 @@ from workbench.errors import (
 log = logging.getLogger("workbench.backends.ollama")
 
 
+CAPABILITIES_SECONDS = 300.0  # a model's capabilities change only with a new model version
+
+
 class OllamaBackend(Backend):
     supports_pull = True
 
@@ -57,6 +61,7 @@ class OllamaBackend(Backend):
             follow_redirects=False,
             event_hooks={"response": [self._refuse_redirect]},
         )
+        self._capabilities: dict[str, tuple[float, frozenset[str]]] = {}
 
     def _refuse_redirect(self, response: httpx.Response) -> None:
         if 300 <= response.status_code < 400:
@@ -150,6 +155,16 @@ class OllamaBackend(Backend):
         return converted
 
     def capabilities(self, model: str) -> frozenset[str]:
+        """What `model` can do, from /api/show. A page asks on every rerun: the answer is kept for
+        `CAPABILITIES_SECONDS` per model (a failed look-up is not kept, it is asked again)."""
+        known = self._capabilities.get(model)
+        if known is not None and time.monotonic() - known[0] < CAPABILITIES_SECONDS:
+            return known[1]
+        found = self._ask_capabilities(model)
+        self._capabilities[model] = (time.monotonic(), found)
+        return found
+
+    def _ask_capabilities(self, model: str) -> frozenset[str]:
         try:
             found = frozenset(self._client.show(model).capabilities or [])
             return found - {"tools"} if self.endpoint.tools == "off" else found

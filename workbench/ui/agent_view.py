@@ -15,7 +15,7 @@ from tabulate import tabulate
 
 from workbench.agent import StepResult, result_frame
 from workbench.routes import RouteData, runs
-from workbench.ui import components
+from workbench.ui import cache, components
 
 TEMPLATE = {
     "touren.csv": "tour_id;bezirk;fraktion;fahrzeug;behaelter_soll\nT01;Altstadt;Restmüll;MS-AW 1042;320\n",
@@ -77,23 +77,17 @@ def step_card(outcome: StepResult, key: str) -> None:
             components.result_footer(outcome.comment, key=f"{key}_comment")
 
 
-def charts(data: RouteData, analysis: pd.DataFrame) -> None:
-    ranked = analysis.assign(
-        problem=analysis["abweichung_menge_pct"].abs(),
-        status=analysis["flagged"].map({True: "auffällig", False: "unauffällig"}),
-    ).sort_values("problem", ascending=False)
-    st.plotly_chart(
-        px.bar(ranked, x="tour_id", y="abweichung_menge_pct", color="status", title="Abweichung gemeldete Menge zu GPS je Tour (%)",
-               labels={"tour_id": "Tour", "abweichung_menge_pct": "Abweichung (%)", "status": "Tour"}),
-        width="stretch", key="ag_chart_deviation",
-    )  # fmt: skip
-    run_table, _ = runs(data)
+def charts(key: str, data: RouteData, analysis: pd.DataFrame) -> None:
+    """The four charts of a finished run; built once per data set (`key`) and chart, then reused."""
+    st.plotly_chart(cache.figure(f"{key}:deviation", lambda: _deviation_chart(analysis)), width="stretch",
+                    key="ag_chart_deviation")  # fmt: skip
+    run_table = _run_table(key, data)
     worst = analysis[analysis["flagged"]]["tour_id"].tolist()[:5]
     over_time = run_table[run_table["tour_id"].isin(worst)]
     if not over_time.empty:
         st.plotly_chart(
-            px.line(over_time, x="datum", y="abweichung_menge_pct", color="tour_id", markers=True,
-                    title="Die auffälligsten Touren im Zeitverlauf", labels={"datum": "Datum", "abweichung_menge_pct": "Abweichung (%)"}),
+            cache.figure(f"{key}:time", lambda: px.line(over_time, x="datum", y="abweichung_menge_pct", color="tour_id", markers=True,
+                    title="Die auffälligsten Touren im Zeitverlauf", labels={"datum": "Datum", "abweichung_menge_pct": "Abweichung (%)"})),
             width="stretch", key="ag_chart_time",
         )  # fmt: skip
     left, right = st.columns(2)
@@ -108,15 +102,37 @@ def charts(data: RouteData, analysis: pd.DataFrame) -> None:
         dates = run_table[(run_table["tour_id"] == tour) & run_table["gps_vorhanden"]]["datum"]
         if len(dates):
             day = dates.iloc[-1]
-            points = data.gps[(data.gps["fahrzeug"] == vehicle) & (data.gps["zeit"].dt.date == day)]
-            figure = track_map(points, f"Tour {tour} am {day:%d.%m.%Y}")
-            st.plotly_chart(figure, width="stretch", key="ag_chart_map")
+
+            def build_map() -> go.Figure:
+                points = data.gps[(data.gps["fahrzeug"] == vehicle) & (data.gps["zeit"].dt.date == day)]
+                return track_map(points, f"Tour {tour} am {day:%d.%m.%Y}")
+
+            st.plotly_chart(
+                cache.figure(f"{key}:map:{tour}:{day}", build_map), width="stretch", key="ag_chart_map"
+            )
     with right:
-        by_district = data.complaints.groupby("bezirk").size().rename("Beschwerden").reset_index()
+
+        def build_complaints() -> go.Figure:
+            by_district = data.complaints.groupby("bezirk").size().rename("Beschwerden").reset_index()
+            return px.bar(by_district, x="bezirk", y="Beschwerden", title="Beschwerden je Bezirk", labels={"bezirk": "Bezirk"})  # fmt: skip
+
         st.plotly_chart(
-            px.bar(by_district, x="bezirk", y="Beschwerden", title="Beschwerden je Bezirk", labels={"bezirk": "Bezirk"}),
-            width="stretch", key="ag_chart_complaints",
-        )  # fmt: skip
+            cache.figure(f"{key}:complaints", build_complaints), width="stretch", key="ag_chart_complaints"
+        )
+
+
+def _deviation_chart(analysis: pd.DataFrame) -> go.Figure:
+    ranked = analysis.assign(
+        problem=analysis["abweichung_menge_pct"].abs(),
+        status=analysis["flagged"].map({True: "auffällig", False: "unauffällig"}),
+    ).sort_values("problem", ascending=False)
+    return px.bar(ranked, x="tour_id", y="abweichung_menge_pct", color="status", title="Abweichung gemeldete Menge zu GPS je Tour (%)",
+                  labels={"tour_id": "Tour", "abweichung_menge_pct": "Abweichung (%)", "status": "Tour"})  # fmt: skip
+
+
+@st.cache_data(max_entries=8, ttl=6 * 3600, show_spinner=False)
+def _run_table(key: str, _data: RouteData) -> pd.DataFrame:
+    return runs(_data)[0]
 
 
 def track_map(points: pd.DataFrame, title: str) -> go.Figure:

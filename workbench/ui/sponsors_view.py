@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from workbench.errors import WorkbenchError
 from workbench.exports import to_csv, to_xlsx
 from workbench.matching import SURE, UNSURE
 from workbench.sponsor_check import ModelCheck
-from workbench.tables import LoadedTable, detect_city_column, detect_name_column, load_table
+from workbench.tables import DEFAULT_MAX_MB, LoadedTable, detect_city_column, detect_name_column
 from workbench.transparency import Notice
-from workbench.ui import components
+from workbench.ui import cache, components
 
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
 SAMPLES = {"sponsors": "sponsoren_vorjahr.csv", "companies": "unternehmen_musterstadt.csv"}
@@ -26,8 +27,9 @@ def table_input(role: str, label: str, max_mb: float) -> LoadedTable | None:
     upload = st.file_uploader(label, type=["csv", "txt", "xlsx"], key=f"{key}_upload")
     if upload is not None:
         sheet = st.session_state.get(f"{key}_sheet")
+        content = cache.upload_digest(upload.name, upload.file_id, upload.getvalue)
         try:
-            uploaded = load_table(upload.name, upload.getvalue(), sheet=sheet, max_mb=max_mb)
+            uploaded = cache.table(content, upload.name, upload.getvalue(), sheet, max_mb)
         except WorkbenchError as exc:
             components.show_error(exc)
             return None
@@ -36,7 +38,8 @@ def table_input(role: str, label: str, max_mb: float) -> LoadedTable | None:
         st.session_state[key] = uploaded
     elif st.session_state.get("sp_use_sample"):
         path = SAMPLE_DIR / SAMPLES[role]
-        st.session_state[key] = load_table(path.name, path.read_bytes())
+        content = cache.folder_digest(SAMPLE_DIR, [SAMPLES[role]])
+        st.session_state[key] = cache.table(content, path.name, path.read_bytes(), None, DEFAULT_MAX_MB)
     table: LoadedTable | None = st.session_state.get(key)
     if table is not None:
         st.caption(f"„{table.name}“: {table.description}")
@@ -102,23 +105,33 @@ def review(
 def downloads(label: str, frame: pd.DataFrame, notice: Notice, stem: str) -> None:
     cols = st.columns(2)
     cols[0].download_button(
-        f"{label} (CSV, berechnet ohne KI)", to_csv(frame, notice), f"{stem}.csv", "text/csv", icon=":material/table:",
+        f"{label} (CSV, berechnet ohne KI)", lambda: to_csv(frame, notice), f"{stem}.csv", "text/csv", icon=":material/table:",
         key=f"sp_dl_{stem}_csv",
     )  # fmt: skip
     cols[1].download_button(
-        f"{label} (Excel, berechnet ohne KI)", to_xlsx(frame, notice, label), f"{stem}.xlsx",
+        f"{label} (Excel, berechnet ohne KI)", lambda: to_xlsx(frame, notice, label), f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/grid_on:",
         key=f"sp_dl_{stem}_xlsx",
     )  # fmt: skip
 
 
 def chart(frame: pd.DataFrame, column: str, title: str) -> None:
+    """Counts per value of `column`; the figure is built once per distinct counts and title."""
     counts = frame[column].fillna("unbekannt").value_counts().rename_axis(column).reset_index(name="Anzahl")
-    figure = px.bar(counts, x="Anzahl", y=column, orientation="h", title=title, height=80 + 26 * len(counts))
-    figure.update_layout(
-        margin=dict(l=0, r=0, t=40, b=0), yaxis=dict(autorange="reversed", title=None), xaxis_dtick=5
+
+    def build() -> go.Figure:
+        figure = px.bar(
+            counts, x="Anzahl", y=column, orientation="h", title=title, height=80 + 26 * len(counts)
+        )
+        figure.update_layout(
+            margin=dict(l=0, r=0, t=40, b=0), yaxis=dict(autorange="reversed", title=None), xaxis_dtick=5
+        )
+        return figure
+
+    content = cache.digest(
+        {f"{column}\0{title}": pd.util.hash_pandas_object(counts, index=False).to_numpy().tobytes()}
     )
-    st.plotly_chart(figure, width="stretch", key=f"sp_chart_{column}")
+    st.plotly_chart(cache.figure(f"sponsors:{content}", build), width="stretch", key=f"sp_chart_{column}")
 
 
 def model_check(check: ModelCheck) -> None:
