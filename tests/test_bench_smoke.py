@@ -49,3 +49,19 @@ def test_compare_benchmark_runs_the_cli_and_prints_times_and_ratios():
     assert [row.split()[1] for row in rows] == ["ask", "ask", "compare"]
     assert "Abstand der beiden Anfragen" in done.stdout
     assert "Verhältnis compare / ask Ollama" in done.stdout and "Ziel ≤ 1,15×" in done.stdout
+
+
+def test_page_rerun_benchmark_prints_a_time_per_page():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "page_reruns.py"), "--pages", "chat,agent", "--reruns", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = {
+        line.split()[0]: line for line in done.stdout.splitlines() if line.startswith(("chat ", "agent "))
+    }
+    assert set(rows) == {"chat", "agent"} and all(" ms" in row for row in rows.values())
+    assert "Langsamster Rerun" in done.stdout
