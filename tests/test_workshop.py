@@ -88,10 +88,13 @@ def test_workshop_and_evaluation_pages(workbench_env, fake_ollama):
     assert "Sie nehmen am Workshop" in texts(participant.success)
     chat = load("views/chat.py", schutzstufe=2, workshop_code=code)
     chat.chat_input[0].set_value("Hallo").run()
+    chat.chat_input[0].set_value("Frau Dr. Claudia Vogel, Lindenstraße 12, 48143 Münster").run()
     evaluation = load("views/evaluation.py")
     no_exception(evaluation)
     metrics = {m.label: m.value for m in evaluation.metric}
-    assert metrics["Teilnehmende Sitzungen"] == "1" and metrics["Anfragen"] == "1"
+    assert metrics["Teilnehmende Sitzungen"] == "1"
+    kinds = evaluation.dataframe[-1].value["Art"].tolist()
+    assert "Name einer Person" in kinds and "Anschrift" in kinds and "PERSON" not in kinds
     labels = [b.label for b in evaluation.get("download_button")]
     assert "Nachweis (Markdown)" in labels and "Nachweis (Word)" in labels
 
@@ -102,3 +105,30 @@ def test_unknown_code_is_explained(workbench_env):
     at.button(key="FormSubmitter:ws_join-Beitreten").click().run()
     assert "gibt es nicht" in texts(at.error)
     assert "workshop_code" not in at.session_state
+
+
+def test_the_record_names_only_practised_exercises_and_no_technical_contacts(run_log):
+    from workbench.history import RunRecord
+
+    titles = {**TITLES, "pressemitteilung": "Pressemitteilung entwerfen", "protokoll": "Protokoll kürzen"}
+    code = run_log.create_workshop("KI-Werkstatt", ["neujahrsempfang", "pressemitteilung", "protokoll"])
+
+    def record(session: str, purpose: str, decision: str, findings: dict[str, int] | None = None) -> None:
+        run_log.record(
+            RunRecord(
+                session, purpose, 2, "ollama", "llama3.2", "lokal", decision, findings=findings, workshop=code
+            )
+        )
+
+    record("s1", "anwendungsfall:neujahrsempfang", "gesendet")
+    record("s2", "anwendungsfall:neujahrsempfang", "gesendet")
+    record("s2", "anwendungsfall:pressemitteilung", "abgelehnt", {"PERSON": 2})  # held back: not practised
+    record("s1", "verbindungstest", "gesendet")  # a connection test is no exercise
+    summary = summarize_workshop(run_log.workshop(code), run_log.runs(workshop=code), titles)
+    assert summary.exercises == ["Neujahrsempfang planen"]  # "Protokoll kürzen" was configured, never run
+    assert set(summary.runs["Übung"]) == {"Neujahrsempfang planen", "Pressemitteilung entwerfen"}
+    assert summary.participants == 2
+    report = summary_markdown(summary, "02.12.2026")
+    assert "Geübte Anwendungsfälle: Neujahrsempfang planen\n" in report
+    assert "verbindungstest" not in report and "Protokoll kürzen" not in report
+    assert "Name einer Person: 2" in report

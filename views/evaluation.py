@@ -4,6 +4,7 @@ import plotly.express as px
 import streamlit as st
 
 from workbench.exports import to_docx
+from workbench.privacy import KIND_LABELS
 from workbench.transparency import computed_notice, format_time, now
 from workbench.ui import components, state
 from workbench.usecases import read_catalog
@@ -54,7 +55,13 @@ else:
     st.caption("Noch keine Bewertungen.")
 if summary.findings:
     st.subheader("Häufigste Fundstellen des Datenschutz-Checks")
-    st.dataframe({"Art": list(summary.findings), "Anzahl": list(summary.findings.values())}, hide_index=True)
+    st.dataframe(
+        {
+            "Art": [KIND_LABELS.get(kind, kind) for kind in summary.findings],
+            "Anzahl": list(summary.findings.values()),
+        },
+        hide_index=True,
+    )
 
 report = summary_markdown(summary, format_time(now()))
 notice = computed_notice(

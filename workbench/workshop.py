@@ -24,6 +24,14 @@ _PAGES = {
 }
 
 
+# Contacts that are no exercise: a connection test, the status check, the model list, a download.
+TECHNICAL_PURPOSES = frozenset({"verbindungstest", "status", "modelle", "models", "capabilities", "pull"})
+
+
+def is_technical(purpose: object) -> bool:
+    return str(purpose).partition(":")[0] in TECHNICAL_PURPOSES
+
+
 def exercise_name(purpose: str, titles: dict[str, str]) -> str:
     """ "anwendungsfall:pressemitteilung" -> "Pressemitteilung entwerfen", "vergleich:neujahrsempfang" -> "Vergleich: …"."""
     kind, _, detail = str(purpose).partition(":")
@@ -38,7 +46,7 @@ def exercise_name(purpose: str, titles: dict[str, str]) -> str:
 class WorkshopSummary:
     name: str
     code: str
-    exercises: list[str]
+    exercises: list[str]  # practised: at least one request sent in this workshop
     participants: int
     runs: pd.DataFrame  # exercise, runs
     ratings: pd.DataFrame  # exercise, location, verdict, count
@@ -48,11 +56,15 @@ class WorkshopSummary:
 def summarize_workshop(
     workshop: dict[str, Any], runs: pd.DataFrame, titles: dict[str, str]
 ) -> WorkshopSummary:
+    if len(runs):
+        runs = runs[[not is_technical(p) for p in runs["purpose"]]]
     runs = (
         runs.assign(exercise=[exercise_name(p, titles) for p in runs["purpose"]])
         if len(runs)
         else runs.assign(exercise=[])
     )
+    # practised: at least one request of the exercise went out (not only refused or failed ones)
+    practised = sorted(set(runs.loc[runs["decision"] == "gesendet", "exercise"])) if len(runs) else []
     per_exercise = (
         runs.groupby("exercise").size().rename("Anfragen").reset_index()
         if len(runs)
@@ -70,7 +82,7 @@ def summarize_workshop(
     return WorkshopSummary(
         name=workshop["name"],
         code=workshop["code"],
-        exercises=[titles.get(e, e) for e in workshop["exercises"]],
+        exercises=practised,
         participants=int(runs["session"].nunique()) if len(runs) else 0,
         runs=per_exercise.rename(columns={"exercise": "Übung"}),
         ratings=ratings.rename(columns={"exercise": "Übung", "rating": "Urteil"}),
