@@ -2,66 +2,71 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 from tests.conftest import ROOT
 
 
-def test_ttft_benchmark_runs_and_prints_paired_figures():
+def run_bench(script: str, *arguments: str, timeout: float = 120) -> str:
+    """Run `bench/<script>` with small arguments as a new process; its output, after a clean exit."""
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "ttft_overhead.py"), "--runs", "3"],
+        [sys.executable, str(ROOT / "bench" / script), *arguments],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
-    rows = [line for line in done.stdout.splitlines() if line.startswith(("ollama ", "openai "))]
+    return done.stdout
+
+
+def test_ttft_benchmark_runs_and_prints_paired_figures():
+    out = run_bench("ttft_overhead.py", "--runs", "3")
+    rows = [line for line in out.splitlines() if line.startswith(("ollama ", "openai "))]
     assert len(rows) == 6  # two services x (short question, running conversation, unseen history)
-    assert "Verlauf, neue Frage" in done.stdout and "Median der Paare" in done.stdout
+    assert "Verlauf, neue Frage" in out and "Median der Paare" in out
 
 
 def test_privacy_benchmark_prints_recall_and_speed_beside_a_reference():
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "privacy_eval.py"), "--megabytes", "0.05", "--runs", "1"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
-    speed = [line for line in done.stdout.splitlines() if "MB/s" in line and "Referenz" in line]
+    out = run_bench("privacy_eval.py", "--megabytes", "0.05", "--runs", "1")
+    speed = [line for line in out.splitlines() if "MB/s" in line and "Referenz" in line]
     assert len(speed) == 2  # the labelled corpus and clean administrative text
-    assert "Adversarial-Korpus" in done.stdout and "Saubere Negativdokumente" in done.stdout
+    assert "Adversarial-Korpus" in out and "Saubere Negativdokumente" in out
 
 
 def test_compare_benchmark_runs_the_cli_and_prints_times_and_ratios():
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "compare_ask.py"), "--seconds", "0.3", "--runs", "1"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
-    rows = [line for line in done.stdout.splitlines() if line.startswith("workbench ")]
+    out = run_bench("compare_ask.py", "--seconds", "0.3", "--runs", "1")
+    rows = [line for line in out.splitlines() if line.startswith("workbench ")]
     assert [row.split()[1] for row in rows] == ["ask", "ask", "compare"]
-    assert "Abstand der beiden Anfragen" in done.stdout
-    assert "Verhältnis compare / ask Ollama" in done.stdout and "Ziel ≤ 1,15×" in done.stdout
+    assert "Abstand der beiden Anfragen" in out
+    assert "Verhältnis compare / ask Ollama" in out and "Ziel ≤ 1,15×" in out
 
 
 def test_page_rerun_benchmark_prints_a_time_per_page():
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "page_reruns.py"), "--pages", "chat,agent", "--reruns", "1"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
-    rows = {
-        line.split()[0]: line for line in done.stdout.splitlines() if line.startswith(("chat ", "agent "))
-    }
+    out = run_bench("page_reruns.py", "--pages", "chat,agent", "--reruns", "1", timeout=300)
+    rows = {line.split()[0]: line for line in out.splitlines() if line.startswith(("chat ", "agent "))}
     assert set(rows) == {"chat", "agent"} and all(" ms" in row for row in rows.values())
-    assert "Langsamster Rerun" in done.stdout
+    assert "Langsamster Rerun" in out
+
+
+def test_sponsor_benchmark_prints_speed_beside_cdist_and_the_quality_figures():
+    out = run_bench(
+        "match_sponsors.py", "--companies", "2000", "--sponsors", "300", "--runs", "1", timeout=300
+    )
+    assert re.search(r"Abgleich:\s+\d+\.\d\d s", out)
+    assert re.search(r"rapidfuzz cdist, fuzz\.ratio, alle Kerne:\s+\d+\.\d\d s", out)
+    assert re.search(r"Verhältnis: Abgleich = \d+\.\d\d x cdist", out)
+    f1 = re.search(r"Beispieldaten der App \(400 Unternehmen, 60 Sponsoren\): .*F1 (\d\.\d+)", out)
+    assert f1 and float(f1.group(1)) >= 0.97
+    siblings = re.search(
+        r"Register mit Rechtsform-Geschwistern .*: Recall (\d\.\d+), Präzision (\d\.\d+)", out
+    )
+    assert siblings and float(siblings.group(1)) > 0.9
+
+
+def test_route_benchmark_prints_the_naive_baseline_beside_it():
+    out = run_bench("routes_analysis.py", "--tours", "24", "--weeks", "2", "--runs", "1")
+    assert "GPS-Zeilen:" in out and "Pandas naiv" in out and "Verhältnis" in out
+    assert "zu Unrecht markiert: keine" in out

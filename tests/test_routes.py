@@ -520,30 +520,3 @@ def test_vectorised_attribution_equals_the_rule_written_out(size):
     assert got == expected
     assert unattributed == sum(t is None for t, _ in expected)
     assert 0 < unattributed < len(expected)
-
-
-def test_benchmark_runs_and_prints_the_naive_baseline_beside_it():
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(root / "bench" / "routes_analysis.py"),
-            "--tours",
-            "24",
-            "--weeks",
-            "2",
-            "--runs",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=root,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "GPS-Zeilen:" in done.stdout and "Pandas naiv" in done.stdout and "Verhältnis" in done.stdout
-    assert "zu Unrecht markiert: keine" in done.stdout
