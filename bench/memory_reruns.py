@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.fakes import FakeOllama, FakeOpenAI  # noqa: E402
-from tests.processes import free_port, wait_until_answering  # noqa: E402
+from tests.processes import free_port, start_app, stop, wait_until_answering  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 API_KEY = "sk-bench"
@@ -74,13 +73,7 @@ def main() -> None:
         port = free_port()
         log_path = Path(folder) / "streamlit.log"
         with log_path.open("w") as log:
-            server = subprocess.Popen(
-                [sys.executable, "-m", "workbench", "run", "--headless", "--port", str(port)],
-                cwd=folder,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            server = start_app(port, env, Path(folder), log)
         try:
             url = f"http://127.0.0.1:{port}"
             wait_until_answering(f"{url}/_stcore/health", server, "streamlit", 90, log_path)
@@ -112,11 +105,7 @@ def main() -> None:
             print(f"  Browser geschlossen:               {closed:7.1f} MB")
             print(f"Zuwachs über {args.reruns} Reruns: {final - loaded:+.1f} MB")
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            stop(server)
 
 
 if __name__ == "__main__":

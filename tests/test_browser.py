@@ -7,8 +7,6 @@ typing into the chat and watching the streamed answer arrive with its notice.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.fakes import Reply
-from tests.processes import free_port, wait_until_answering
+from tests.processes import free_port, start_app, stop, wait_until_answering
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -97,25 +95,13 @@ def _start_app(workbench_env, tmp_path, config_text: str):
     env = {**workbench_env, "WORKBENCH_CONFIG": str(config), "PYTHONUNBUFFERED": "1"}
     log_path = tmp_path / "streamlit.log"
     with log_path.open("w") as log:
-        process = subprocess.Popen(
-            # `workbench run` is the command the README gives; it starts from the project folder
-            # so that .streamlit/config.toml applies.
-            [sys.executable, "-m", "workbench", "run", "--headless", "--port", str(port)],
-            cwd=tmp_path,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = start_app(port, env, tmp_path, log)
         url = f"http://127.0.0.1:{port}"
         try:
             wait_until_answering(f"{url}/_stcore/health", process, "streamlit", 60, log_path)
             yield url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            stop(process)
     server_log = log_path.read_text()
     assert "Traceback" not in server_log, server_log
 
