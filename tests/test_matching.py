@@ -26,6 +26,18 @@ REGISTER = pd.DataFrame(
 )
 
 
+def _match_by_town(sponsors: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """Sponsors ("Sponsor", "Ort") against a register ("Firmenname", "Ort"), towns compared."""
+    return match_sponsors(
+        sponsors,
+        register,
+        sponsor_name="Sponsor",
+        company_name="Firmenname",
+        sponsor_city="Ort",
+        company_city="Ort",
+    )
+
+
 @pytest.mark.parametrize(
     ("typed", "city", "expected", "status"),
     [
@@ -46,14 +58,7 @@ REGISTER = pd.DataFrame(
 )
 def test_variants(typed, city, expected, status):
     sponsors = pd.DataFrame({"Sponsor": [typed], "Ort": [city]}, index=[17])
-    result = match_sponsors(
-        sponsors,
-        REGISTER,
-        sponsor_name="Sponsor",
-        company_name="Firmenname",
-        sponsor_city="Ort",
-        company_city="Ort",
-    )
+    result = _match_by_town(sponsors, REGISTER)
     row = result.iloc[0]
     assert row["sponsor_index"] == 17
     assert row["status"] == status
@@ -109,14 +114,7 @@ def _match_one(typed, names, **cities):
         {"Firmenname": names, "Ort": cities.get("register", ["Musterstadt"] * len(names))}
     )
     sponsors = pd.DataFrame({"Sponsor": [typed], "Ort": [cities.get("sponsor", "Musterstadt")]})
-    result = match_sponsors(
-        sponsors,
-        register,
-        sponsor_name="Sponsor",
-        company_name="Firmenname",
-        sponsor_city="Ort",
-        company_city="Ort",
-    )
+    result = _match_by_town(sponsors, register)
     row = result.iloc[0]
     return (None if pd.isna(row["company_index"]) else names[row["company_index"]]), row["status"]
 
@@ -262,14 +260,7 @@ def test_a_sponsor_from_a_town_without_register_companies_is_not_compared_with_a
     monkeypatch.setattr(matching, "_compare_with_all", _no_full_comparison)
     register = BIG_REGISTER.assign(Ort="Musterstadt")
     sponsors = pd.DataFrame({"Sponsor": ["Aaseapoteke", "Tischlerei Zimmermnn GmbH"], "Ort": ["Hafenau"] * 2})
-    result = match_sponsors(
-        sponsors,
-        register,
-        sponsor_name="Sponsor",
-        company_name="Firmenname",
-        sponsor_city="Ort",
-        company_city="Ort",
-    )
+    result = _match_by_town(sponsors, register)
     assert result["status"].tolist() == [NONE, NONE]
     assert result["company_index"].isna().all()
 
