@@ -52,10 +52,10 @@ try:
         key = cache.digest(
             {f.name: cache.upload_digest(f.name, f.file_id, f.getvalue).encode() for f in uploads}
         )
-        data = cache.route_data(key, {f.name: f.getvalue() for f in uploads})
+        data = cache.route_data(key, lambda: {f.name: f.getvalue() for f in uploads})
     elif st.session_state.get("ag_source") == "sample":
         key = cache.folder_digest(SAMPLE, [name for name, _ in FILES.values()])
-        data = cache.route_data(key, SAMPLE)
+        data = cache.route_data(key, lambda: SAMPLE)
     else:
         st.info(
             "Laden Sie die vier Dateien hoch oder verwenden Sie die Beispieldaten.",

@@ -66,9 +66,10 @@ def folder_digest(folder: Path, names: list[str]) -> str:
 
 
 @st.cache_resource(max_entries=MAX_DATA_SETS, ttl=TTL_SECONDS, show_spinner="Die Daten werden gelesen …")
-def route_data(key: str, _source: Path | dict[str, bytes]) -> RouteData:
-    """The four tour files, read and checked once per content `key` (shared, read-only)."""
-    return load_route_data(_source)
+def route_data(key: str, _source: Callable[[], Path | dict[str, bytes]]) -> RouteData:
+    """The four tour files, read and checked once per content `key` (shared, read-only). `_source`
+    gives the folder or the files' bytes; it is only called when `key` is not known yet."""
+    return load_route_data(_source())
 
 
 @st.cache_data(max_entries=MAX_DATA_SETS, ttl=TTL_SECONDS, show_spinner="Die Touren werden geprüft …")
@@ -87,6 +88,7 @@ def figure(key: str, _build: Callable[[], go.Figure]) -> go.Figure:
 
 
 @st.cache_data(max_entries=32, ttl=TTL_SECONDS, show_spinner=False)
-def table(key: str, name: str, _data: bytes, sheet: str | None, max_mb: float) -> LoadedTable:
-    """`load_table` once per content `key` and sheet; each run gets its own copy."""
-    return load_table(name, _data, sheet=sheet, max_mb=max_mb)
+def table(key: str, name: str, _read: Callable[[], bytes], sheet: str | None, max_mb: float) -> LoadedTable:
+    """`load_table` once per content `key` and sheet; each run gets its own copy. `_read` gives the
+    file's bytes; it is only called when `key` and sheet are not known yet."""
+    return load_table(name, _read(), sheet=sheet, max_mb=max_mb)

@@ -29,7 +29,7 @@ def table_input(role: str, label: str, max_mb: float) -> LoadedTable | None:
         sheet = st.session_state.get(f"{key}_sheet")
         content = cache.upload_digest(upload.name, upload.file_id, upload.getvalue)
         try:
-            uploaded = cache.table(content, upload.name, upload.getvalue(), sheet, max_mb)
+            uploaded = cache.table(content, upload.name, upload.getvalue, sheet, max_mb)
         except WorkbenchError as exc:
             components.show_error(exc)
             return None
@@ -39,7 +39,7 @@ def table_input(role: str, label: str, max_mb: float) -> LoadedTable | None:
     elif st.session_state.get("sp_use_sample"):
         path = SAMPLE_DIR / SAMPLES[role]
         content = cache.folder_digest(SAMPLE_DIR, [SAMPLES[role]])
-        st.session_state[key] = cache.table(content, path.name, path.read_bytes(), None, DEFAULT_MAX_MB)
+        st.session_state[key] = cache.table(content, path.name, path.read_bytes, None, DEFAULT_MAX_MB)
     table: LoadedTable | None = st.session_state.get(key)
     if table is not None:
         st.caption(f"„{table.name}“: {table.description}")
