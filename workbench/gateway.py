@@ -197,17 +197,17 @@ class Response:
         self.decision = decision
         self._chunks: list[str] = []
         self._result: Result | None = None
-        self._backend: Backend | None = None  # built ahead by `prepare`
 
     def prepare(self) -> Response:
         """Build the backend now: import its client library and construct the client, send nothing.
 
         That takes up to seconds the first time in a process. A caller that starts several answers at
-        once prepares them all first, so their requests then go out together. The policy is checked
-        again, as always, when the answer is read.
+        once prepares them all first, so their requests then go out together (backends are kept per
+        endpoint, so reading the answer finds this one built). The policy is checked again, as
+        always, when the answer is read.
         """
-        if self._backend is None and self._result is None:
-            self._backend = self._gateway._build(self.endpoint)
+        if self._result is None:
+            self._gateway._build(self.endpoint)
         return self
 
     def __iter__(self) -> Iterator[str]:
@@ -230,7 +230,7 @@ class Response:
         finish_reason = None
         try:
             # The answer is lazy: the session's Schutzstufe may have changed since `chat()` said yes.
-            backend = self._gateway._contact(self.endpoint, self.request.purpose, self._backend)
+            backend = self._gateway._contact(self.endpoint, self.request.purpose)
         except PolicyRefused as exc:
             self._gateway._record(
                 self.request, self.endpoint.id, decision="abgelehnt", reason=exc.decision.code
@@ -520,14 +520,14 @@ class Gateway:
         """The API keys configured for any endpoint (read from the environment now)."""
         return [key for e in self.settings.endpoints if (key := self.settings.api_key(e))]
 
-    def _contact(self, endpoint: Endpoint, purpose: str, built: Backend | None = None) -> Backend:
-        """The backend for `endpoint` (`built` if it was built ahead), right before a byte goes to it.
+    def _contact(self, endpoint: Endpoint, purpose: str) -> Backend:
+        """The backend for `endpoint`, right before a byte goes to it.
 
         Called immediately before every network contact, however late it comes: if the session's
         Schutzstufe is now one at which `endpoint` is not allowed, the contact is refused.
         """
         self._check_live(endpoint, purpose)
-        return built if built is not None else self._build(endpoint)
+        return self._build(endpoint)
 
     def _build(self, endpoint: Endpoint) -> Backend:
         """The backend for `endpoint`, ready to send but not in contact: building one sends nothing."""
