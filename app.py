@@ -5,7 +5,7 @@ import logging
 import streamlit as st
 
 from workbench.errors import WorkbenchError
-from workbench.ui import components, sidebar, state
+from workbench.ui import access, components, sidebar, state
 
 st.set_page_config(page_title="KI-Werkbank", page_icon=":material/construction:", layout="wide")
 
@@ -49,12 +49,17 @@ pages = {
         st.Page("views/models.py", title="Modelle & Status", icon=":material/dns:", url_path="modelle"),
     ],
 }
+user = state.user()
+if not user.sandbox and not user.signed_in:
+    access.sign_in_page(state.settings().organisation)  # nothing else before sign-in
+    st.stop()
 navigation = st.navigation(pages, expanded=True)
 
 try:
     gateway = state.gateway()
     st.sidebar.title("KI-Werkbank")
     sidebar.render(gateway)
+    access.account_box(user)
     components.show_record_problem(gateway)
     components.show_config_problems(gateway.settings)
     navigation.run()

@@ -50,6 +50,28 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
 fi
 
+# The real PostgreSQL of the storage and multi-instance tests: Debian's cluster with a role that may create
+# a database per test. Elsewhere, name a server in WORKBENCH_TEST_DATABASE_URL; without one the
+# PostgreSQL tests are skipped (in CI they fail).
+if [ -z "${WORKBENCH_TEST_DATABASE_URL:-}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  step "Starte PostgreSQL (Debian-Paket) für die Speichertests"
+  if ! command -v pg_ctlcluster >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq postgresql >/dev/null
+  fi
+  pg_version="$(ls /usr/lib/postgresql | sort -n | tail -1)"
+  pg_lsclusters -h | grep -q "^$pg_version main" || pg_createcluster "$pg_version" main >/dev/null
+  pg_ctlcluster "$pg_version" main start 2>/dev/null || true
+  for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 && break; sleep 1; done
+  psql_admin() { su postgres -c "psql -qtAc \"$1\""; }
+  psql_admin "SELECT 1 FROM pg_roles WHERE rolname = 'werkbank'" | grep -q 1 ||
+    psql_admin "CREATE ROLE werkbank LOGIN CREATEDB PASSWORD 'werkbank'"
+  psql_admin "SELECT 1 FROM pg_database WHERE datname = 'werkbank'" | grep -q 1 ||
+    psql_admin "CREATE DATABASE werkbank OWNER werkbank"
+  export WORKBENCH_TEST_DATABASE_URL="postgresql://werkbank:werkbank@127.0.0.1:5432/werkbank"
+fi
+
 step "ruff: Stil und Formatierung"
 "$PY" -m ruff check .
 "$PY" -m ruff format --check .

@@ -4,14 +4,19 @@ and an environment that points the workbench at them (and nowhere else)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests import postgres
 from tests.fakes import FakeOllama, FakeOpenAI
 from workbench.backends import create_backend
 from workbench.config import load_settings
 from workbench.gateway import Gateway
+
+# the `browser` fixture (headless Chromium) for every test module
+pytest_plugins = ["tests.chromium"]
 
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "sk-test-1234"
@@ -63,7 +68,13 @@ def workbench_env(fake_ollama, fake_openai, tmp_path, monkeypatch):
     # Backends remember per process what a server accepted (formats, tools): every test starts fresh.
     create_backend.cache_clear()
     monkeypatch.chdir(tmp_path)  # no stray workbench.toml from the working directory
-    for name in ("WORKBENCH_CONFIG", "OLLAMA_MODEL", "OPENAI_MODEL", "OLLAMA_API_KEY"):
+    for name in (
+        "WORKBENCH_CONFIG",
+        "OLLAMA_MODEL",
+        "OPENAI_MODEL",
+        "OLLAMA_API_KEY",
+        "WORKBENCH_DATABASE_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     env = {
         "OLLAMA_HOST": fake_ollama.url,
@@ -76,6 +87,27 @@ def workbench_env(fake_ollama, fake_openai, tmp_path, monkeypatch):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return dict(os.environ)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """URL of the real PostgreSQL (a role that may create databases); see tests/postgres.py."""
+    return postgres.require_server()
+
+
+@pytest.fixture
+def postgres_url(postgres_server) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test."""
+    with postgres.fresh_database(postgres_server) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path) -> str:
+    """The same storage test against both: a SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "protokoll.sqlite3")
+    return request.getfixturevalue("postgres_url")
 
 
 @pytest.fixture

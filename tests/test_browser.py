@@ -6,77 +6,15 @@ typing into the chat and watching the streamed answer arrive with its notice.
 
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.chromium import ARTIFACTS, STATE_TIMEOUT_MS, new_page, wait_idle
 from tests.fakes import Reply
 from tests.processes import free_port, start_app, stop, wait_until_answering
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-ARTIFACTS = ROOT / "test-artifacts"
-# How long an expectation may wait for the app to reach a state. The tests wait for what the app shows
-# (a text, a test id, the script state), never for a fixed time; on a loaded two-core machine a chart
-# can take a good while, and an expectation that is met returns at once.
-STATE_TIMEOUT_MS = 60_000
-
 pytestmark = pytest.mark.browser
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    message = "Chromium fehlt: apt-get install -y chromium"
-    if os.environ.get("CI"):
-        pytest.fail(message)  # in CI the browser test must run, never skip
-    pytest.skip(message)
-
-
-@pytest.fixture
-def browser():
-    """Headless Chromium for one test; screenshots go to test-artifacts/."""
-    _require_chromium()
-    from playwright.sync_api import expect, sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    expect.set_options(timeout=STATE_TIMEOUT_MS)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _page(browser, height: int):
-    """A page in a browser context of its own: its own cookies, so its own Streamlit session."""
-    page = browser.new_page(viewport={"width": 1400, "height": height}, locale="de-DE")
-    page.set_default_timeout(STATE_TIMEOUT_MS)
-    return page
-
-
-def _wait_idle(page) -> None:
-    """Wait until the app reports that no script run is going on.
-
-    Right after a click the report may still be the old one, so callers first wait for something the
-    click changes on the screen; this then makes sure the run that drew it has ended.
-    """
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
 
 
 def _wait_until(condition, what: str, timeout: float = STATE_TIMEOUT_MS / 1000) -> None:
@@ -127,7 +65,7 @@ def test_chat_at_schutzstufe_2_in_chromium(running_app, browser, fake_ollama, fa
     fake_ollama.chunk_delay = 0.05
     fake_ollama.replies.append(Reply(text=answer))
 
-    page = _page(browser, 1000)
+    page = new_page(browser, 1000)
     page.goto(running_app)
     expect(page.get_by_role("heading", name="Die Schutzstufen")).to_be_visible()
     sidebar = page.get_by_test_id("stSidebar")
@@ -136,10 +74,10 @@ def test_chat_at_schutzstufe_2_in_chromium(running_app, browser, fake_ollama, fa
 
     # Switch to 1 and back to 2: the public API becomes selectable, then locked again.
     sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
-    _wait_idle(page)
+    wait_idle(page)
     expect(sidebar.get_by_text("Nicht verfügbar:")).to_have_count(0)
     sidebar.get_by_text("Schutzstufe 2 – mit Personenbezug").click()
-    _wait_idle(page)
+    wait_idle(page)
     expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible()
     expect(sidebar.get_by_text("ist ein öffentlicher Dienst").first).to_be_visible()
     seen_at_stufe_1 = len(fake_openai.requests)  # status checks while Schutzstufe 1 was chosen
@@ -179,11 +117,11 @@ def test_switch_to_2_during_a_status_check_reaches_no_public_service(
     """
     from playwright.sync_api import expect
 
-    page = _page(browser, 1000)
+    page = new_page(browser, 1000)
     page.goto(running_app)
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("Nicht verfügbar:")).to_be_visible()
-    _wait_idle(page)
+    wait_idle(page)
     assert fake_openai.requests == []
 
     before = len(fake_ollama.requests)
@@ -201,7 +139,7 @@ def test_switch_to_2_during_a_status_check_reaches_no_public_service(
         "the old run's second Ollama request",
     )
     time.sleep(fake_ollama.delay + 2.0)  # time for a public check that must not come
-    _wait_idle(page)
+    wait_idle(page)
     assert fake_openai.requests == []
     page.screenshot(path=str(ARTIFACTS / "stufe-2-nach-wechsel.png"), full_page=True)
 
@@ -212,7 +150,7 @@ def test_deep_link_as_first_request_gets_the_whole_app(running_app, browser, fak
     from playwright.sync_api import expect
 
     for path in ("chat", "datenschutz"):
-        page = _page(browser, 1000)
+        page = new_page(browser, 1000)
         page.goto(f"{running_app}/{path}")
         sidebar = page.get_by_test_id("stSidebar")
         expect(sidebar.get_by_text("Schutzstufe 2 – mit Personenbezug")).to_be_visible()
@@ -228,13 +166,13 @@ def test_deep_link_as_first_request_gets_the_whole_app(running_app, browser, fak
 def test_privacy_check_and_held_back_chat_in_chromium(running_app, browser, fake_ollama, fake_openai):
     from playwright.sync_api import expect
 
-    page = _page(browser, 1400)
+    page = new_page(browser, 1400)
     page.goto(running_app)
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_role("link", name="Datenschutz-Check").click()
     expect(page.get_by_role("heading", name="Datenschutz-Check")).to_be_visible()
     page.get_by_role("button", name="Beispieltext laden").click()
-    _wait_idle(page)
+    wait_idle(page)
     expect(page.get_by_test_id("stAlert").filter(has_text="Empfehlung:")).to_contain_text("Schutzstufe 2")
     highlighted = page.locator("mark", has_text="DE89 3704 0044 0532 0130 00")
     expect(highlighted).to_contain_text("IBAN (Bankverbindung)")
@@ -247,11 +185,11 @@ def test_privacy_check_and_held_back_chat_in_chromium(running_app, browser, fake
     # Schutzstufe 1 with the public API: an IBAN in the chat is held back, nothing is sent.
     sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
     expect(sidebar.get_by_text("Nicht verfügbar:")).to_have_count(0)
-    _wait_idle(page)
+    wait_idle(page)
     sidebar.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="OpenAI (öffentliche API) (öffentlicher Dienst)").click()
     expect(sidebar.get_by_role("combobox", name="Modell")).to_have_value("gpt-4o-mini")
-    _wait_idle(page)
+    wait_idle(page)
     sidebar.get_by_role("link", name="Freier Chat").click()
     chat_box = page.get_by_placeholder("Ihre Frage oder Aufgabe …")
     expect(chat_box).to_be_visible()
@@ -277,7 +215,7 @@ def test_neujahrsempfang_end_to_end_in_chromium(running_app, browser, fake_ollam
     too_long = [*GOOD[:2], (40, 35, "Musikalischer Ausklang", "Live-Musik", ["Musiker"], "singt mit")]
     fake_ollama.chunk_delay = 0.01
     fake_ollama.replies.extend([Reply(text=plan_json(*too_long)), Reply(text=plan_json(*GOOD))])
-    page = _page(browser, 1600)
+    page = new_page(browser, 1600)
     page.goto(running_app)
     page.locator('a[href*="id=neujahrsempfang"]').first.click()
     expect(page.get_by_role("heading", name="Neujahrsempfang planen")).to_be_visible()
@@ -308,7 +246,7 @@ def test_sponsor_page_in_chromium(running_app, browser, fake_ollama, fake_openai
     from playwright.sync_api import expect
 
     fake_ollama.replies.append(Reply(text=json.dumps({"unternehmen": ["Stadtbäckerei Krumme GmbH"]})))
-    page = _page(browser, 3000)
+    page = new_page(browser, 3000)
     page.goto(running_app)
     page.get_by_test_id("stSidebar").get_by_role("link", name="Sponsorenabgleich").click()
     expect(page.get_by_role("heading", name="Sponsorenabgleich").or_(
@@ -341,7 +279,7 @@ def test_agent_four_steps_in_chromium(running_app, browser, fake_ollama, fake_op
             Reply(text="Schritt vier erledigt: Empfehlungen."),
         ]
     )
-    page = _page(browser, 3200)
+    page = new_page(browser, 3200)
     page.goto(running_app)
     page.get_by_test_id("stSidebar").get_by_role("link", name="KI-Agent: Abfalltouren").click()
     page.get_by_role("button", name="Beispieldaten der Musterstadt verwenden").click()
@@ -368,11 +306,11 @@ def test_agent_four_steps_in_chromium(running_app, browser, fake_ollama, fake_op
     expect(page.get_by_text("Traceback")).to_have_count(0)
 
     # the same four steps in guided mode: the workbench calls the tools, the model comments
-    _wait_idle(page)
+    wait_idle(page)
     page.get_by_role("button", name="Neu beginnen").click()
     expect(page.get_by_role("button", name="Agent starten: Schritt 1 ausführen")).to_be_visible()
     page.get_by_test_id("stRadio").get_by_text("Geführter Modus", exact=True).click()
-    _wait_idle(page)
+    wait_idle(page)
     fake_ollama.replies.extend([Reply(text=f"Geführt {n}.") for n in range(1, 5)])
     for number in range(1, 5):
         label = "Agent starten" if number == 1 else "Weiter"
@@ -385,71 +323,19 @@ def test_agent_four_steps_in_chromium(running_app, browser, fake_ollama, fake_op
     assert fake_openai.requests == []
 
 
-def test_workshop_comparison_and_evaluation_in_chromium(
-    running_app, browser, fake_ollama, fake_openai, workbench_env
-):
-    """A trainer and two participants in separate browser sessions; ratings show up in the evaluation."""
-    from pathlib import Path
-
-    from playwright.sync_api import expect
-
-    from workbench.history import RunLog
-
-    log = RunLog(Path(workbench_env["WORKBENCH_DATA_DIR"]) / "protokoll.sqlite3")
-    code = log.create_workshop("KI-Werkstatt Bürgerbüro", ["neujahrsempfang"])
-    for server in (fake_ollama, fake_openai):
-        server.chunk_delay = 0.02
-    for number, rating in ((1, "A besser"), (2, "B besser")):
-        page = _page(browser, 1800)
-        page.goto(running_app)
-        sidebar = page.get_by_test_id("stSidebar")
-        sidebar.get_by_role("link", name="Workshop", exact=True).click()
-        page.get_by_label("Code").fill(code.lower())
-        page.get_by_role("button", name="Beitreten").click()
-        expect(page.get_by_text("Sie nehmen am Workshop").first).to_be_visible()
-        sidebar.get_by_text("Schutzstufe 1 – ohne Personenbezug").click()
-        expect(sidebar.get_by_text("Nicht verfügbar:")).to_have_count(0)
-        _wait_idle(page)
-        sidebar.get_by_role("link", name="Vergleich lokal – öffentlich").click()
-        box = page.get_by_label("Text an beide Modelle")
-        box.fill(f"Drei Ideen für ein Stadtfest ({number})")
-        box.press("Control+Enter")  # a text area reports its value on blur or Ctrl+Enter
-        _wait_idle(page)
-        page.get_by_role("button", name="Beide Modelle fragen").click()
-        expect(page.get_by_text("Daten verlassen die Organisation:").first).to_be_visible()
-        page.get_by_test_id("stForm").get_by_text(rating, exact=True).click()
-        page.get_by_role("button", name="Bewertung speichern").click()
-        expect(page.get_by_text("gespeichert")).to_be_visible()
-        if number == 1:
-            page.screenshot(path=str(ARTIFACTS / "vergleich.png"), full_page=True)
-        page.context.close()
-    trainer = _page(browser, 1800)
-    trainer.goto(running_app)
-    trainer.get_by_test_id("stSidebar").get_by_role("link", name="Auswertung").click()
-    expect(trainer.get_by_text("Teilnehmende Sitzungen")).to_be_visible()
-    metric = trainer.get_by_test_id("stMetric").filter(has_text="Teilnehmende Sitzungen")
-    expect(metric).to_contain_text("2")
-    expect(trainer.get_by_test_id("stMetric").filter(has_text="Bewertungen")).to_contain_text("4")
-    expect(trainer.locator(".js-plotly-plot")).to_have_count(2)
-    trainer.screenshot(path=str(ARTIFACTS / "auswertung.png"), full_page=True)
-    runs = log.runs(workshop=code)
-    assert runs["session"].nunique() == 2
-    assert sorted(runs["rating"].dropna()) == ["besser", "besser", "schlechter", "schlechter"]
-
-
 @pytest.mark.real_server
 @pytest.mark.timeout(600)
 def test_chat_with_a_real_in_house_server_in_chromium(app_with_real_server, browser, fake_openai):
     from playwright.sync_api import expect
 
-    page = _page(browser, 1600)  # the service list opens below the sidebar's select box
+    page = new_page(browser, 1600)  # the service list opens below the sidebar's select box
     page.goto(app_with_real_server)
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("KI-Dienst")).to_be_visible()
-    _wait_idle(page)  # the status check of both local services has finished
+    wait_idle(page)  # the status check of both local services has finished
     sidebar.get_by_test_id("stSelectbox").first.click()
     page.get_by_role("option", name="Rechenzentrum (llama.cpp) (lokal)").click()
-    _wait_idle(page)
+    wait_idle(page)
     sidebar.get_by_role("link", name="Freier Chat").click()
     expect(page.get_by_role("heading", name="Freier Chat")).to_be_visible()
     chat_box = page.get_by_placeholder("Ihre Frage oder Aufgabe …")

@@ -32,7 +32,7 @@ from workbench.cli import main
 from workbench.config import Classification, load_settings
 from workbench.exports import neutralize, to_csv, to_xlsx
 from workbench.gateway import ChatRequest, Gateway, logged_gateway
-from workbench.history import BUSY_TIMEOUT_S, RunLog, RunRecord, problem_kind, run_log_path
+from workbench.history import BUSY_TIMEOUT_S, STORAGE_ERRORS, RunLog, RunRecord, problem_kind, run_log_path
 from workbench.transparency import Notice, computed_notice
 
 EVIL = '=HYPERLINK("http://x","klick")'
@@ -67,8 +67,9 @@ def write_corrupt_pages(path: Path) -> None:
     log = RunLog(path)
     for _ in range(100):
         log.record(RunRecord("s", "p" * 300, 1, "ollama", "llama3.2", "lokal", "gesendet"))
-    log._raw().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    log._raw().close()
+    log.engine.dispose()  # the last connection closes: SQLite folds the WAL back into the file
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(path.read_bytes())
     data[4096 : 4096 * 3] = b"\xa5" * 8192
     path.write_bytes(bytes(data))
@@ -118,7 +119,7 @@ def test_every_thread_gives_up_within_the_busy_timeout(tmp_path):
             begin = time.perf_counter()
             try:
                 log.record(record)
-            except sqlite3.Error as exc:
+            except STORAGE_ERRORS as exc:
                 errors.append(exc)
             durations.append(time.perf_counter() - begin)
 

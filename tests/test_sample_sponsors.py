@@ -332,7 +332,7 @@ def test_large_sample_is_fast_and_clean():
     start = time.perf_counter()
     companies, sponsors, truth = sp.generate(50_000, 5_000)
     elapsed = time.perf_counter() - start
-    assert elapsed < 10, f"{elapsed:.1f} s"  # a sanity bound, not a benchmark
+    assert elapsed < 30, f"{elapsed:.1f} s"  # a sanity bound against runaway generation, not a benchmark
     assert len(companies) == 50_000 and len(sponsors) == len(truth) == 5_000
     assert companies["Firmenname"].str.lower().is_unique
     assert sponsors["Sponsor"].str.strip().str.casefold().is_unique

@@ -13,8 +13,27 @@ TITLES = {"neujahrsempfang": "Neujahrsempfang planen"}
 
 
 @pytest.fixture
-def run_log(tmp_path):
-    return RunLog(tmp_path / "log.sqlite3")
+def run_log(database):
+    """The workshop tests run on SQLite and on PostgreSQL."""
+    return RunLog(database)
+
+
+def compare_and_rate(
+    run_log, gateway: Gateway, rating: str, comparison: str, purpose="vergleich:neujahrsempfang"
+):
+    """One comparison local (A) against public (B), rated as the Vergleich page does."""
+    ask = [{"role": "user", "content": "Plane den Empfang."}]
+    a, b = run_side_by_side(
+        gateway,
+        (ChatRequest(ask, 1, "ollama", purpose=purpose), ChatRequest(ask, 1, "openai", purpose=purpose)),
+    )
+    sides = [
+        (a.result.run_id, "lokal", verdicts(rating)[0]),
+        (b.result.run_id, "oeffentlich", verdicts(rating)[1]),
+    ]
+    run_log.rate_comparison(comparison, rating, sides, session=gateway.session, user_id=gateway.user_id,
+                            workshop=gateway.workshop, purpose=purpose)  # fmt: skip
+    return sides
 
 
 def test_join_codes_are_short_and_readable(run_log):
@@ -30,42 +49,38 @@ def test_aggregation_over_several_sessions(workbench_env, run_log, fake_ollama, 
     ask = [{"role": "user", "content": "Plane den Empfang."}]
     for session, rating in (("s1", "A besser"), ("s2", "A besser"), ("s3", "B besser")):
         gateway = Gateway(settings, run_log=run_log, session=session, workshop=code)
-        a, b = run_side_by_side(
-            gateway,
-            (ChatRequest(ask, 1, "ollama", purpose="vergleich:neujahrsempfang"),
-             ChatRequest(ask, 1, "openai", purpose="vergleich:neujahrsempfang")),
-        )  # fmt: skip
-        for result, verdict in zip((a.result, b.result), verdicts(rating), strict=True):
-            run_log.rate(result.run_id, verdict)
+        compare_and_rate(run_log, gateway, rating, f"cmp-{session}")
     outsider = Gateway(settings, run_log=run_log, session="s9")  # not in the workshop
     assert outsider.chat(ChatRequest(ask, 2, "ollama")).result.complete
     with pytest.raises(Exception):  # noqa: B017 - refused, recorded with its findings
         Gateway(settings, run_log=run_log, session="s1", workshop=code).chat(
             ChatRequest([{"role": "user", "content": "IBAN DE89 3704 0044 0532 0130 00"}], 1, "openai")
         )
-    summary = summarize_workshop(run_log.workshop(code), run_log.runs(workshop=code), TITLES)
+    summary = summarize_workshop(
+        run_log.workshop(code), run_log.runs(workshop=code), TITLES, run_log.ratings(workshop=code)
+    )
     assert summary.participants == 3
     assert summary.runs.set_index("Übung")["Anfragen"].to_dict() == {
         "Vergleich: Neujahrsempfang planen": 6,
         "Freier Chat": 1,
     }
-    ratings = summary.ratings.set_index(["Ort", "Urteil"])["Anzahl"].to_dict()
+    ratings = summary.ratings.set_index(["Übung", "Urteil"])["Anzahl"].to_dict()
     assert ratings == {
-        ("lokal", "besser"): 2,
-        ("lokal", "schlechter"): 1,
-        ("öffentlich", "besser"): 1,
-        ("öffentlich", "schlechter"): 2,
+        ("Vergleich: Neujahrsempfang planen", "lokal besser"): 2,
+        ("Vergleich: Neujahrsempfang planen", "öffentlich besser"): 1,
     }
+    assert summary.rating_count == 3
     assert summary.findings == {"IBAN": 1}
     report = summary_markdown(summary, "22.11.2026")
     assert (
-        "Teilnehmende Sitzungen: 3" in report
+        "Teilnehmende: 3 " in report
         and "Neujahrsempfang planen" in report
         and "IBAN (Bankverbindung): 1" in report
     )
     assert "s1" not in report and "DE89" not in report
     assert run_log.reset_workshop(code) == 7
     assert run_log.runs(workshop=code).empty and len(run_log.runs()) == 1
+    assert run_log.ratings(workshop=code).empty
 
 
 def test_exercise_names():
@@ -92,7 +107,7 @@ def test_workshop_and_evaluation_pages(workbench_env, fake_ollama):
     evaluation = load("views/evaluation.py")
     no_exception(evaluation)
     metrics = {m.label: m.value for m in evaluation.metric}
-    assert metrics["Teilnehmende Sitzungen"] == "1"
+    assert metrics["Teilnehmende"] == "1"
     kinds = evaluation.dataframe[-1].value["Art"].tolist()
     assert "Name einer Person" in kinds and "Anschrift" in kinds and "PERSON" not in kinds
     labels = [b.label for b in evaluation.get("download_button")]
@@ -132,3 +147,51 @@ def test_the_record_names_only_practised_exercises_and_no_technical_contacts(run
     assert "Geübte Anwendungsfälle: Neujahrsempfang planen\n" in report
     assert "verbindungstest" not in report and "Protokoll kürzen" not in report
     assert "Name einer Person: 2" in report
+
+
+def test_the_art4_record_of_a_workshop_with_two_participants_two_ratings_and_a_connection_test(
+    workbench_env, run_log, fake_ollama, fake_openai
+):
+    """The exact numbers: 2 participants, 2 rated comparisons (not 4), a connection test that is no exercise."""
+    titles = {**TITLES, "pressemitteilung": "Pressemitteilung entwerfen"}
+    code = run_log.create_workshop(
+        "KI-Werkstatt Bürgerbüro", ["neujahrsempfang", "pressemitteilung"], trainer="Anna Weber, Digitalteam",
+        topics=["schutzstufen", "transparenz", "letztverantwortung", "regeln"], created_by="p-trainer",
+    )  # fmt: skip
+    settings = load_settings()
+    anna = Gateway(settings, run_log=run_log, session="tab-1", workshop=code, user_id="p-aaaa")
+    anna_second_tab = Gateway(settings, run_log=run_log, session="tab-2", workshop=code, user_id="p-aaaa")
+    ben = Gateway(settings, run_log=run_log, session="tab-3", workshop=code, user_id="p-bbbb")
+    compare_and_rate(run_log, anna, "gleichwertig", "cmp-1")
+    sides = compare_and_rate(run_log, ben, "A besser", "cmp-2")
+    again = [
+        (run_id, place, verdict)
+        for (run_id, place, _), verdict in zip(sides, verdicts("B besser"), strict=True)
+    ]
+    run_log.rate_comparison("cmp-2", "B besser", again, session="tab-3", user_id="p-bbbb", workshop=code,
+                            purpose="vergleich:neujahrsempfang")  # Ben changes his mind: still one rating  # fmt: skip
+    test = ChatRequest(
+        [{"role": "user", "content": "Antworte nur mit OK"}], 2, "ollama", purpose="verbindungstest"
+    )
+    assert anna_second_tab.chat(test).result.complete
+    summary = summarize_workshop(
+        run_log.workshop(code), run_log.runs(workshop=code), titles, run_log.ratings(workshop=code)
+    )
+    assert summary.participants == 2  # Anna's two tabs are one person; the connection test adds nobody
+    assert summary.rating_count == 2
+    assert summary.exercises == ["Vergleich: Neujahrsempfang planen"]
+    assert summary.runs.set_index("Übung")["Anfragen"].to_dict() == {"Vergleich: Neujahrsempfang planen": 4}
+    report = summary_markdown(summary, "03.12.2026, 10:00 Uhr")
+    today = summary.dates[0]
+    assert f"- Datum: {today[8:10]}.{today[5:7]}.{today[:4]}\n" in report
+    assert "- Leitung: Anna Weber, Digitalteam\n" in report
+    assert "- Teilnehmende: 2 (ohne Namen erfasst)\n" in report
+    assert "- Geübte Anwendungsfälle: Vergleich: Neujahrsempfang planen\n" in report
+    assert "- Bewertete Vergleiche: 2\n" in report
+    assert "- Vergleich: Neujahrsempfang planen: gleichwertig (1×)\n" in report
+    assert "- Vergleich: Neujahrsempfang planen: öffentlich besser (1×)\n" in report
+    assert "lokal besser" not in report  # the replaced rating is gone
+    for topic in ("Schutzstufen", "Transparenz", "Letztverantwortung beim Menschen", "Regeln der Guideline"):
+        assert topic in report
+    assert "verbindungstest" not in report.lower() and "Pressemitteilung" not in report
+    assert "p-aaaa" not in report and "tab-1" not in report

@@ -1,12 +1,14 @@
 """Vergleich lokal – öffentlich: one input, two models streaming side by side, figures, rating, differences."""
 
 import random
+import uuid
 
 import streamlit as st
 
 from workbench.compare import RATINGS, diff_html, run_side_by_side, similarity, verdicts
 from workbench.errors import PrivacyRefused
 from workbench.gateway import ChatRequest
+from workbench.history import STORAGE_ERRORS, describe_problem
 from workbench.policy import OPTION_CONFIRM, OPTION_PSEUDONYMIZE, Schutzstufe
 from workbench.ui import components, privacy_panel, state
 from workbench.usecases import read_catalog
@@ -88,7 +90,10 @@ if (
         boxes[index].markdown(texts[index] + " ▌")
 
     results = run_side_by_side(gw, requests, show)
-    st.session_state["cmp_result"] = {"sides": results, "labels": sides, "blind": blind, "rated": False}
+    st.session_state["cmp_result"] = {
+        "sides": results, "labels": sides, "blind": blind, "rated": False,
+        "comparison": uuid.uuid4().hex, "purpose": requests[0].purpose,
+    }  # fmt: skip
     st.rerun()
 
 stored = st.session_state.get("cmp_result")
@@ -148,10 +153,22 @@ if stored:
             rating = st.segmented_control("Bewertung", RATINGS, key="cmp_rating_choice")
             comment = st.text_input("Kommentar (optional)", key="cmp_rating_comment")
             if st.form_submit_button("Bewertung speichern", icon=":material/star:") and rating:
-                if gw.run_log is not None:
-                    for result, verdict in zip(done, verdicts(rating), strict=True):
-                        if result.run_id is not None:
-                            gw.run_log.rate(result.run_id, verdict, comment)
+                if gw.run_log is not None:  # one rating per comparison; rating again replaces it
+                    places = [gw.settings.endpoint(label[0]) for label in stored["labels"]]
+                    try:
+                        gw.run_log.rate_comparison(
+                            stored["comparison"], rating,
+                            [(result.run_id, place.classification.value if place else None, verdict)
+                             for result, place, verdict in zip(done, places, verdicts(rating), strict=True)],
+                            comment=comment, session=gw.session, user_id=gw.user_id, workshop=gw.workshop,
+                            purpose=stored["purpose"],
+                        )  # fmt: skip
+                    except STORAGE_ERRORS as exc:
+                        st.warning(
+                            f"**Die Bewertung wurde nicht gespeichert.** {describe_problem(exc, gw.run_log.where)}",
+                            icon=":material/folder_off:",
+                        )
+                        st.stop()
                 stored["rated"] = True
                 st.session_state["cmp_saved"] = rating
                 st.rerun()

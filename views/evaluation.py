@@ -3,15 +3,17 @@
 import plotly.express as px
 import streamlit as st
 
+from workbench.access import Action
 from workbench.exports import to_docx
 from workbench.privacy import KIND_LABELS
 from workbench.transparency import computed_notice, format_time, now
-from workbench.ui import components, state
+from workbench.ui import access, components, state
 from workbench.usecases import read_catalog
-from workbench.workshop import summarize_workshop, summary_markdown
+from workbench.workshop import TOPICS, german_dates, summarize_workshop, summary_markdown
 
 gw = state.gateway()
 st.title("Auswertung")
+access.require(state.user(gw.settings), Action.MANAGE_WORKSHOPS)
 if gw.run_log is None:
     st.warning(
         "Ohne beschreibbaren Datenordner (WORKBENCH_DATA_DIR) gibt es keine Auswertung.",
@@ -32,12 +34,18 @@ code = st.selectbox(
 )  # fmt: skip
 workshop = gw.run_log.workshop(code)
 titles = {u.id: u.title for u in read_catalog(gw.settings).usecases}
-summary = summarize_workshop(workshop, gw.run_log.runs(workshop=code), titles)
+summary = summarize_workshop(
+    workshop, gw.run_log.runs(workshop=code), titles, gw.run_log.ratings(workshop=code)
+)
 
+st.caption(
+    f"Datum: {german_dates(summary.dates) or '–'} · Leitung: {summary.trainer or '–'} · Themen: "
+    + (", ".join(TOPICS[t].split(":")[0] for t in summary.topics) or "keine angegeben")
+)
 cols = st.columns(3)
-cols[0].metric("Teilnehmende Sitzungen", summary.participants)
+cols[0].metric("Teilnehmende", summary.participants)
 cols[1].metric("Anfragen", int(summary.runs["Anfragen"].sum()) if len(summary.runs) else 0)
-cols[2].metric("Bewertungen", int(summary.ratings["Anzahl"].sum()) if len(summary.ratings) else 0)
+cols[2].metric("Bewertete Vergleiche", summary.rating_count)
 if len(summary.runs):
     st.plotly_chart(
         px.bar(summary.runs, x="Übung", y="Anfragen", title="Anfragen je Übung"),
@@ -46,9 +54,8 @@ if len(summary.runs):
     )
 if len(summary.ratings):
     st.plotly_chart(
-        px.bar(summary.ratings, x="Übung", y="Anzahl", color="Urteil", facet_col="Ort", barmode="stack",
-               title="Bewertungen: lokal und öffentlich je Übung").for_each_annotation(
-                   lambda a: a.update(text=a.text.split("=")[-1])),
+        px.bar(summary.ratings, x="Übung", y="Anzahl", color="Urteil", barmode="stack",
+               title="Bewertungen der Vergleiche je Übung (je Vergleich einmal gezählt)"),
         width="stretch", key="ev_ratings",
     )  # fmt: skip
 else:

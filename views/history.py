@@ -1,16 +1,17 @@
 """Verlauf: this session's runs from the run log, filters, exports, and the protocol for data protection."""
 
 import json
-import sqlite3
 
 import streamlit as st
 
+from workbench.access import Action
 from workbench.exports import to_csv
-from workbench.history import default_data_dir, describe_problem
+from workbench.history import STORAGE_ERRORS, default_data_dir, describe_problem, retention_text
 from workbench.transparency import computed_notice
 from workbench.ui import components, state
 
 gw = state.gateway()
+user = state.user(gw.settings)
 st.title("Verlauf")
 st.caption(
     "Alle Anfragen dieser Sitzung, wie sie im Protokoll stehen: Schutzstufe, Dienst, Entscheidung, Fundstellen "
@@ -27,10 +28,10 @@ if gw.run_log is None:
 
 try:
     runs = gw.run_log.runs(session=gw.session)
-    protocol = gw.run_log.protocol()
-except sqlite3.Error as exc:
+    protocol = gw.run_log.protocol() if user.may(Action.READ_PROTOCOL) else None
+except STORAGE_ERRORS as exc:
     st.warning(
-        f"**Das Protokoll ist nicht lesbar.** {describe_problem(exc, gw.run_log.path)}",
+        f"**Das Protokoll ist nicht lesbar.** {describe_problem(exc, gw.run_log.where)}",
         icon=":material/folder_off:",
     )
     st.stop()
@@ -56,9 +57,13 @@ else:
                             "verlauf.json", "application/json", icon=":material/data_object:")  # fmt: skip
 
 st.subheader("Protokoll für den Datenschutz")
+if protocol is None:
+    st.info(user.refusal(Action.READ_PROTOCOL), icon=":material/lock:")
+    st.stop()
 st.caption(
     "Anzahl der Anfragen nach Schutzstufe, Dienst und Entscheidung über alle Sitzungen – ohne Inhalte."
 )
+st.markdown(retention_text(gw.run_log.retention))
 st.dataframe(protocol, hide_index=True)
 notice = computed_notice("Zählung aus dem Anfrageprotokoll.", gw.settings.organisation)
 components.notice_box(notice)

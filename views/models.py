@@ -3,12 +3,14 @@
 import pandas as pd
 import streamlit as st
 
+from workbench.access import Action
 from workbench.errors import WorkbenchError
 from workbench.gateway import ChatRequest
 from workbench.ui import components, state
 
 gw = state.gateway()
 level = state.schutzstufe()
+user = state.user(gw.settings)
 
 st.title("Modelle & Status")
 st.caption(
@@ -64,6 +66,9 @@ for option in gw.options(level):
         elif endpoint.kind.value == "ollama":
             st.warning(f"Noch kein Modell installiert. Laden Sie z. B. `{endpoint.default_model}`.")
 
+        if not user.may(Action.ADMINISTER_MODELS):
+            st.caption(":material/lock: " + user.refusal(Action.ADMINISTER_MODELS))
+            continue
         test_col, pull_col = st.columns(2)
         with test_col:
             model = st.text_input(

@@ -17,6 +17,21 @@ st.markdown(
     "Jede KI-Antwort trägt einen **Transparenzhinweis**, und die **Letztverantwortung** bleibt bei Ihnen."
 )
 
+user = state.user(gw.settings)
+if user.sandbox:
+    st.caption(
+        ":material/person: **Einzelplatz-Sandbox:** Eine Anmeldung ist nicht eingerichtet. Wer diese Werkbank "
+        "öffnet, kann alles: Workshops anlegen und auswerten, das Protokoll für den Datenschutz lesen, Modelle "
+        "laden. Für den Betrieb in einer Organisation richtet die IT die Anmeldung mit Rollen ein (siehe README, "
+        "„Betrieb in einer Organisation“)."
+    )
+else:
+    st.caption(
+        f":material/badge: Angemeldet als **{user.display_name or 'Person ohne Namen'}** – Ihre Rollen: "
+        + (", ".join(user.role_labels) or "Teilnahme an Übungen")
+        + ". In Protokollen erscheinen Sie nur unter einem Pseudonym."
+    )
+
 ollama = gw.settings.endpoint("ollama")
 if ollama is not None:
     status = state.endpoint_status(gw, "ollama", sel.schutzstufe)

@@ -2,10 +2,13 @@
 
 import streamlit as st
 
+from workbench.access import Action
 from workbench.ui import components, state
 from workbench.usecases import read_catalog
+from workbench.workshop import TOPICS
 
 gw = state.gateway()
+user = state.user(gw.settings)
 st.title("Workshop")
 st.markdown(
     "Für Schulungen: Die Trainerin oder der Trainer legt einen Workshop an und nennt den Teilnehmenden den Code. "
@@ -51,15 +54,28 @@ with join, st.form("ws_join"):
             icon=":material/error:",
         )
 with create:
+    if not user.may(Action.MANAGE_WORKSHOPS):
+        st.info(user.refusal(Action.MANAGE_WORKSHOPS), icon=":material/lock:")
+        st.stop()
     catalog = read_catalog(gw.settings)
     with st.form("ws_create"):
         name = st.text_input("Name des Workshops", value="KI-Werkstatt Bürgerbüro", key="ws_name")
+        trainer = st.text_input(
+            "Leitung (erscheint im Nachweis)", value=user.display_name, key="ws_trainer",
+            placeholder="z. B. Anna Weber, Digitalisierungsteam",
+        )  # fmt: skip
         exercises = st.multiselect(
             "Übungen", [u.id for u in catalog.usecases], default=["neujahrsempfang"],
             format_func=lambda i: catalog.get(i).title, key="ws_exercises",
         )  # fmt: skip
+        topics = st.multiselect(
+            "Behandelte Themen", list(TOPICS), default=list(TOPICS), format_func=TOPICS.__getitem__,
+            key="ws_topics",
+        )  # fmt: skip
         if st.form_submit_button("Workshop anlegen", icon=":material/add:", type="primary") and name.strip():
-            code = gw.run_log.create_workshop(name, exercises)
+            code = gw.run_log.create_workshop(
+                name, exercises, trainer=trainer, topics=topics, created_by=user.pseudonym
+            )
             st.session_state["ws_created"] = code
     created = st.session_state.get("ws_created")
     if created:

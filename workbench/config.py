@@ -128,6 +128,18 @@ class ConfigProblem:
         return f"{where}: {self.message}"
 
 
+ROLE_NAMES = ("trainer", "datenschutz", "admin")
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Who holds which role when people sign in: a token claim, and/or lists in workbench.toml [roles]."""
+
+    claim: str = "roles"  # the ID token / userinfo claim that lists a person's roles
+    # role -> e-mail addresses or subject ids (lower case)
+    members: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
 @dataclass
 class Settings:
     endpoints: tuple[Endpoint, ...]
@@ -142,6 +154,11 @@ class Settings:
     store_texts: str = (
         "stufe1"  # run log: keep prompt/answer texts "never", only at Schutzstufe 1, or "always"
     )
+    # Where the run log, ratings and workshops live: a SQLAlchemy URL (PostgreSQL for several instances);
+    # None: the SQLite file in WORKBENCH_DATA_DIR. WORKBENCH_DATABASE_URL takes precedence.
+    database_url: str | None = field(default=None, repr=False)
+    retention_days: int | None = None  # run-log rows, stored texts and ratings older than this are deleted
+    roles: Roles = field(default_factory=lambda: Roles())
     problems: list[ConfigProblem] = field(default_factory=list)
     env: Mapping[str, str] = field(default_factory=dict, repr=False)
 
@@ -201,7 +218,17 @@ PUBLIC_PROVIDER_DOMAINS: tuple[tuple[str, str], ...] = (
     ("ollama.com", "Ollama (Cloud)"),
 )
 
-TOP_LEVEL_KEYS = ("organisation", "privacy", "store_texts", "max_upload_mb", "usecases_dir", "endpoints")
+TOP_LEVEL_KEYS = (
+    "organisation",
+    "privacy",
+    "store_texts",
+    "max_upload_mb",
+    "usecases_dir",
+    "database_url",
+    "retention_days",
+    "roles",
+    "endpoints",
+)
 ORGANISATION_KEYS = ("name", "notice")
 PRIVACY_KEYS = ("policy", "allow_override")
 ENDPOINT_KEYS = (
@@ -592,6 +619,7 @@ def _apply_file(
             # relative paths count from the config file, so the folder can live beside it
             settings.usecases_dir = folder if folder.is_absolute() else Path(file).parent / folder
 
+    _apply_deployment(settings, data, file)
     raw_endpoints = data.get("endpoints", [])
     if not isinstance(raw_endpoints, list):
         problems.append(
@@ -605,6 +633,62 @@ def _apply_file(
         raw_endpoints = []
         unattributable = True
     return _apply_endpoints(settings, raw_endpoints, text, file, origins) or unattributable
+
+
+def _apply_deployment(settings: Settings, data: Mapping[str, Any], file: str) -> None:
+    """database_url, retention_days and [roles]: how an organisation runs the workbench."""
+    problems = settings.problems
+    url = data.get("database_url")
+    if url is not None:
+        if not isinstance(url, str) or not url.strip():
+            problems.append(
+                ConfigProblem(
+                    file,
+                    "database_url",
+                    'Erwartet wird eine Datenbankadresse, z. B. database_url = "postgresql://werkbank@db.intern/werkbank".',
+                )
+            )
+        else:
+            settings.database_url = url.strip()
+    days = data.get("retention_days")
+    if days is not None:
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650:
+            problems.append(
+                ConfigProblem(
+                    file,
+                    "retention_days",
+                    "Erwartet wird eine ganze Zahl von Tagen zwischen 1 und 3650, z. B. retention_days = 90.",
+                )
+            )
+        else:
+            settings.retention_days = days
+    roles = data.get("roles")
+    if roles is None:
+        return
+    if not isinstance(roles, dict):
+        problems.append(ConfigProblem(file, "roles", "Erwartet wird eine Tabelle [roles]."))
+        return
+    _unknown_keys(roles, ("claim", *ROLE_NAMES), file, "im Abschnitt [roles]", "roles.", problems)
+    claim = roles.get("claim", "roles")
+    if not isinstance(claim, str) or not claim.strip():
+        problems.append(
+            ConfigProblem(file, "roles.claim", 'Erwartet wird ein Claim-Name, z. B. claim = "roles".')
+        )
+        claim = "roles"
+    members: dict[str, frozenset[str]] = {}
+    for role in ROLE_NAMES:
+        listed = roles.get(role, [])
+        if not isinstance(listed, list) or not all(isinstance(entry, str) for entry in listed):
+            problems.append(
+                ConfigProblem(
+                    file,
+                    f"roles.{role}",
+                    f'Erwartet wird eine Liste von E-Mail-Adressen, z. B. {role} = ["name@kommune.de"].',
+                )
+            )
+            continue
+        members[role] = frozenset(entry.strip().lower() for entry in listed if entry.strip())
+    settings.roles = Roles(claim=claim.strip(), members=members)
 
 
 @dataclass

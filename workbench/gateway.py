@@ -11,7 +11,6 @@ so even a connection test never touches a public service at Schutzstufe 2.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,12 +20,13 @@ from workbench.backends import Backend, JSONDict, ModelInfo, PullProgress, ToolC
 from workbench.config import Endpoint, Settings
 from workbench.errors import PolicyRefused, PrivacyRefused, StreamInterrupted, StreamRedactor, WorkbenchError
 from workbench.history import (
+    STORAGE_ERRORS,
     RunLog,
     RunRecord,
     default_data_dir,
     describe_problem,
+    location_of,
     open_run_log,
-    run_log_path,
 )
 from workbench.policy import (
     OPTION_PSEUDONYMIZE,
@@ -425,10 +425,12 @@ class Gateway:
         session: str = "",
         workshop: str | None = None,
         live_schutzstufe: Callable[[], Schutzstufe] | None = None,
+        user_id: str | None = None,
     ) -> None:
         self.settings = settings
         self.run_log = run_log  # every chat request is recorded here when given
         self.session = session
+        self.user_id = user_id  # pseudonym of the signed-in person (never a name), None in the sandbox
         self.workshop = workshop  # join code when the session takes part in a workshop
         # The Schutzstufe the person has chosen *now*. A request carries the level of the moment it
         # was made; an app session can change its level while that request (or a status check, or a
@@ -455,6 +457,7 @@ class Gateway:
                 RunRecord(
                     session=self.session,
                     workshop=self.workshop,
+                    user_id=self.user_id,
                     purpose=request.purpose,
                     schutzstufe=int(level) if level else None,
                     endpoint_id=endpoint_id,
@@ -469,7 +472,7 @@ class Gateway:
                     **fields,
                 )
             )
-        except sqlite3.Error as exc:
+        except STORAGE_ERRORS as exc:
             # The answer matters more than its record: no exception, no traceback, and the person is
             # told once per gateway (the first problem stays; the UI remembers what it has shown).
             log.warning("run log not written: %s: %s", type(exc).__name__, exc)
@@ -639,8 +642,9 @@ def logged_gateway(
     session: str,
     workshop: str | None = None,
     live_schutzstufe: Callable[[], Schutzstufe] | None = None,
+    user_id: str | None = None,
 ) -> Gateway:
-    """A gateway that records into the installation's run log (WORKBENCH_DATA_DIR).
+    """A gateway that records into the installation's run log (WORKBENCH_DATABASE_URL or WORKBENCH_DATA_DIR).
 
     Its `record_problem` is the German description of why requests are not being recorded (the log
     could not be opened, or its last write failed), else None; the app and the CLI show it once.
@@ -648,14 +652,21 @@ def logged_gateway(
     data_dir = default_data_dir(settings.env)
     run_log: RunLog | None
     try:
-        run_log = open_run_log(data_dir, settings.store_texts)
+        run_log = open_run_log(
+            data_dir, settings.store_texts, settings.database_url, settings.env, settings.retention_days
+        )
         problem = run_log.problem  # a write of another session may have failed just now
-    except (OSError, sqlite3.Error) as exc:
+    except STORAGE_ERRORS as exc:
         log.warning("run log unavailable: %s: %s", type(exc).__name__, exc)
         run_log = None  # the workbench still works, just without a record
-        problem = describe_problem(exc, run_log_path(data_dir))
+        problem = describe_problem(exc, location_of(data_dir, settings.database_url, settings.env))
     gateway = Gateway(
-        settings, run_log=run_log, session=session, workshop=workshop, live_schutzstufe=live_schutzstufe
+        settings,
+        run_log=run_log,
+        session=session,
+        workshop=workshop,
+        live_schutzstufe=live_schutzstufe,
+        user_id=user_id,
     )
     gateway.record_problem = problem
     return gateway

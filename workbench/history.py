@@ -1,80 +1,46 @@
-"""The run log: every request through the gateway, recorded in SQLite without personal data.
+"""The run log: every request through the gateway, recorded without personal data (SQLite or PostgreSQL).
 
 One row per request: time, session, page or use case, Schutzstufe, endpoint, model, local/public,
 the decision (sent or refused, and why), finding kinds and counts (never values), tokens, durations,
 and later a rating. Prompt and answer texts are kept only as the organisation decides
 (``store_texts = "never" | "stufe1" | "always"``). The schema evolves through an append-only list of
-numbered migrations. WAL mode and short transactions let many sessions write at once.
+Alembic migrations (see workbench.storage). Signed-in people appear only as pseudonyms; ratings are
+kept once per comparison; workshops name their trainer and topics; `retention_days` deletes old rows.
 
 A record must never hold up an answer: every write waits at most `BUSY_TIMEOUT_S` for a lock held
 elsewhere (another process, a database tool) and then gives up. What went wrong is described in German
-by `describe_problem` (locked, corrupt, not writable, disk full) so the person can be told once.
+by `describe_problem` (locked, corrupt, not writable, disk full, server unreachable) so the person can
+be told once.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
+import logging
 import os
 import secrets
 import sqlite3
 import threading
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
+from workbench import storage
+from workbench.storage import BUSY_TIMEOUT_S, LOG_FILE, DatabaseUrlError, ratings, runs, workshops
 from workbench.transparency import TIMEZONE
 
-STORE_TEXTS = ("never", "stufe1", "always")
-LOG_FILE = "protokoll.sqlite3"
-# Long enough for the other sessions' writes (milliseconds each), short enough that a database locked by
-# another program costs a request at most this long instead of SQLite's usual 5 or our former 30 seconds.
-BUSY_TIMEOUT_S = 0.5
+__all__ = ["BUSY_TIMEOUT_S", "LOG_FILE", "STORAGE_ERRORS", "RunLog", "RunRecord", "open_run_log"]
+log = logging.getLogger(__name__)
+# Everything opening or writing the record can raise; callers catch these and carry on without a record.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, sqlite3.Error, OSError, DatabaseUrlError)
 
-# Append only: never edit a migration that has shipped, add a new one.
-MIGRATIONS: tuple[str, ...] = (
-    """
-    CREATE TABLE runs (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        created_at TEXT NOT NULL,
-        session TEXT,
-        purpose TEXT,
-        schutzstufe INTEGER,
-        endpoint_id TEXT,
-        model TEXT,
-        location TEXT,
-        decision TEXT NOT NULL,
-        reason TEXT,
-        findings TEXT,
-        prompt_tokens INTEGER,
-        completion_tokens INTEGER,
-        ttft_s REAL,
-        total_s REAL,
-        complete INTEGER
-    )
-    """,
-    "CREATE INDEX runs_session ON runs(session)",
-    "ALTER TABLE runs ADD COLUMN prompt_text TEXT",
-    "ALTER TABLE runs ADD COLUMN answer_text TEXT",
-    "ALTER TABLE runs ADD COLUMN rating TEXT",
-    "ALTER TABLE runs ADD COLUMN rating_comment TEXT",
-    """
-    CREATE TABLE workshops (
-        code TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        exercises TEXT NOT NULL,
-        created_at TEXT NOT NULL
-    )
-    """,
-    "ALTER TABLE runs ADD COLUMN workshop TEXT",
-    "CREATE INDEX runs_workshop ON runs(workshop)",
-)
+STORE_TEXTS = ("never", "stufe1", "always")
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: easy to read out in a room
 
 
@@ -99,7 +65,13 @@ _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
 
 
 def problem_kind(exc: BaseException) -> str:
-    """Why the run log failed: "locked", "corrupt", "not_writable", "full" or "other"."""
+    """Why the run log failed: "locked", "corrupt", "not_writable", "full", "unreachable", "config" or "other"."""
+    if isinstance(exc, DatabaseUrlError):
+        return "config"
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        if type(exc.orig).__module__.startswith("psycopg"):
+            return "unreachable" if isinstance(exc, storage_operational_errors()) else "other"
+        exc = exc.orig
     if isinstance(exc, OSError):
         return "not_writable"
     code = getattr(exc, "sqlite_errorcode", None)
@@ -116,11 +88,30 @@ def problem_kind(exc: BaseException) -> str:
     return "other"
 
 
-def describe_problem(exc: BaseException, path: Path) -> str:
-    """The German message for a run log that cannot be written; `path` is the database file."""
-    path = Path(path)
+def storage_operational_errors() -> tuple[type[BaseException], ...]:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return (OperationalError, InterfaceError)
+
+
+def describe_problem(exc: BaseException, path: Path | str) -> str:
+    """The German message for a run log that cannot be written; `path` is the SQLite file or the server."""
     unlogged = "Ihre Anfragen werden weiter beantwortet, aber nicht protokolliert."
     kind = problem_kind(exc)
+    if kind == "config":
+        return f"{exc} {unlogged} Korrigieren Sie WORKBENCH_DATABASE_URL bzw. database_url in workbench.toml."
+    if isinstance(path, str) and "://" in path:  # a database server
+        if kind == "unreachable":
+            return (
+                f"Die Protokolldatenbank „{path}“ ist nicht erreichbar oder lehnt die Anmeldung ab. {unlogged} "
+                "Prüfen Sie WORKBENCH_DATABASE_URL (Rechner, Port, Benutzer, Passwort) und ob der Datenbankserver "
+                "läuft, oder wenden Sie sich an Ihre IT."
+            )
+        return (
+            f"Die Protokolldatenbank „{path}“ hat die Anfrage abgelehnt. {unlogged} Wenn das so bleibt, melden Sie "
+            "es bitte Ihrer IT."
+        )
+    path = Path(path)
     if kind == "locked":
         return (
             f"Die Protokolldatei „{path}“ ist gerade von einem anderen Programm gesperrt. {unlogged} "
@@ -153,14 +144,38 @@ _OPEN: dict[tuple[str, str], RunLog] = {}
 _OPEN_LOCK = threading.Lock()
 
 
-def open_run_log(data_dir: Path, store_texts: str) -> RunLog:
-    """One RunLog per database file and text policy in this process (it keeps per-thread connections)."""
-    path = run_log_path(data_dir)
+def open_run_log(
+    data_dir: Path,
+    store_texts: str,
+    database_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    retention_days: int | None = None,
+) -> RunLog:
+    """One RunLog per database and text policy in this process (it keeps a connection pool).
+
+    The database is WORKBENCH_DATABASE_URL, else `database_url` (workbench.toml), else the SQLite file
+    in `data_dir`. With `retention_days`, old rows are deleted now and once a day from here on.
+    """
+    url = storage.database_url(data_dir, database_url, os.environ if env is None else env)
     with _OPEN_LOCK:
-        key = (str(path), store_texts)
+        key = (url, store_texts)
         if key not in _OPEN:
-            _OPEN[key] = RunLog(path, store_texts)
-        return _OPEN[key]
+            _OPEN[key] = RunLog(url, store_texts)
+        run_log = _OPEN[key]
+    if retention_days:
+        run_log.keep_for(retention_days)
+    elif run_log.retention is not None:  # the setting was removed: nothing is deleted any more
+        run_log.retention._stop.set()
+        run_log.retention = None
+    return run_log
+
+
+def location_of(data_dir: Path, database_url: str | None, env: Mapping[str, str]) -> str:
+    """Where the run log is, as a person is shown it (for messages when it cannot be opened)."""
+    try:
+        return storage.display_location(storage.database_url(data_dir, database_url, env))
+    except DatabaseUrlError:
+        return "WORKBENCH_DATABASE_URL"
 
 
 @dataclass(frozen=True)
@@ -182,86 +197,114 @@ class RunRecord:
     prompt_text: str | None = None
     answer_text: str | None = None
     workshop: str | None = None
+    user_id: str | None = None  # pseudonym of the signed-in person; None in the single-person sandbox
+
+
+@dataclass
+class Retention:
+    """The deletion policy in force and what its last pass did (shown on the protocol page)."""
+
+    days: int
+    last_run: datetime | None = None
+    removed: int = 0
+    problem: str | None = None
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+
+
+def _timestamp() -> str:
+    return datetime.now(TIMEZONE).isoformat(timespec="seconds")
 
 
 class RunLog:
-    """A SQLite file shared by all sessions of one installation."""
+    """The installation's record, shared by all sessions (and, on PostgreSQL, by all instances)."""
 
-    def __init__(self, path: Path, store_texts: str = "stufe1") -> None:
-        self.path = Path(path)
+    def __init__(self, target: Path | str, store_texts: str = "stufe1") -> None:
+        raw = str(target)
+        self.url = storage.normalize_url(raw) if "://" in raw else f"sqlite:///{Path(raw)}"
+        self.location = storage.display_location(self.url)
+        # the SQLite file (messages name it); None for a database server
+        self.path: Path | None = Path(self.location) if self.url.startswith("sqlite") else None
         self.store_texts = store_texts if store_texts in STORE_TEXTS else "stufe1"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._local = threading.local()
-        # Writers of this process queue here instead of polling SQLite's busy handler, so that only a
-        # lock held by another process can make a write wait (and give up after BUSY_TIMEOUT_S).
-        self._write_lock = threading.Lock()
+        self.engine = storage.create(self.url)
+        self._writer = storage.Writer(self.engine)
         # German description of the last failed write, None after a successful one; shared by all
         # gateways (sessions) of this process, so a new gateway can tell its person at once.
         self.problem: str | None = None
-        self._raw().execute("PRAGMA journal_mode=WAL")
-        # Reading the version needs no write lock: an up-to-date log opens even while another program
-        # holds it locked (WAL readers are never blocked).
-        if self._raw().execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
-            with self._connect() as db:
-                self.migrate(db)
+        self.retention: Retention | None = None
+        storage.migrate(self.engine, self._writer)
 
-    def _raw(self) -> sqlite3.Connection:
-        """This thread's connection (SQLite connections must not be shared between threads)."""
-        connection = getattr(self._local, "connection", None)
-        if connection is None:
-            connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-            connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            self._local.connection = connection
-        return connection
-
-    def _connect(self) -> _Transaction:
-        return _Transaction(self._raw(), self._write_lock)
-
-    @staticmethod
-    def migrate(connection: _Transaction | sqlite3.Connection) -> int:
-        """Apply the migrations not yet applied; returns the schema version."""
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        for number, statement in enumerate(MIGRATIONS[version:], start=version + 1):
-            connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {number}")
-        return len(MIGRATIONS)
+    @property
+    def where(self) -> Path | str:
+        """The SQLite file, or the server address without password (for `describe_problem`)."""
+        return self.path if self.path is not None else self.location
 
     def _keep_texts(self, schutzstufe: int | None) -> bool:
         return self.store_texts == "always" or (self.store_texts == "stufe1" and schutzstufe == 1)
 
     def record(self, run: RunRecord) -> int:
         keep = self._keep_texts(run.schutzstufe)
-        values = (
-            datetime.now(TIMEZONE).isoformat(timespec="seconds"), run.session, run.purpose, run.schutzstufe,
-            run.endpoint_id, run.model, run.location, run.decision, run.reason,
-            json.dumps(run.findings or {}, sort_keys=True), run.prompt_tokens, run.completion_tokens, run.ttft_s,
-            run.total_s, None if run.complete is None else int(run.complete),
-            run.prompt_text if keep else None, run.answer_text if keep else None, run.workshop,
-        )  # fmt: skip
+        values = {
+            "created_at": _timestamp(), "session": run.session, "purpose": run.purpose,
+            "schutzstufe": run.schutzstufe, "endpoint_id": run.endpoint_id, "model": run.model,
+            "location": run.location, "decision": run.decision, "reason": run.reason,
+            "findings": json.dumps(run.findings or {}, sort_keys=True), "prompt_tokens": run.prompt_tokens,
+            "completion_tokens": run.completion_tokens, "ttft_s": run.ttft_s, "total_s": run.total_s,
+            "complete": None if run.complete is None else int(run.complete),
+            "prompt_text": run.prompt_text if keep else None, "answer_text": run.answer_text if keep else None,
+            "workshop": run.workshop, "user_id": run.user_id,
+        }  # fmt: skip
         try:
-            with self._connect() as db:
-                cursor = db.execute(
-                    "INSERT INTO runs (created_at, session, purpose, schutzstufe, endpoint_id, model, location, "
-                    "decision, reason, findings, prompt_tokens, completion_tokens, ttft_s, total_s, complete, "
-                    "prompt_text, answer_text, workshop) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    values,
-                )
-                row_id = cursor.lastrowid
-                if row_id is None:  # sqlite3 sets it after every successful INSERT
-                    raise sqlite3.DatabaseError("INSERT INTO runs returned no row id")
-        except sqlite3.Error as exc:
-            self.problem = describe_problem(exc, self.path)
+            with self._writer.begin() as db:
+                # the statement without values is compiled once and cached; the values are bound parameters
+                key = db.execute(_INSERT_RUN, values).inserted_primary_key
+                if key is None:  # every dialect here reports it after a successful INSERT
+                    raise SQLAlchemyError("INSERT INTO runs returned no row id")
+                row_id = key[0]
+        except STORAGE_ERRORS as exc:
+            self.problem = describe_problem(exc, self.where)
             raise
         self.problem = None
-        return row_id
+        return int(row_id)
 
     def rate(self, run_id: int, rating: str, comment: str = "") -> None:
-        with self._connect() as db:
+        with self._writer.begin() as db:
             db.execute(
-                "UPDATE runs SET rating = ?, rating_comment = ? WHERE id = ?",
-                (rating, comment or None, run_id),
+                update(runs).where(runs.c.id == run_id).values(rating=rating, rating_comment=comment or None)
             )
+
+    def rate_comparison(
+        self,
+        comparison: str,
+        verdict: str,
+        sides: Sequence[tuple[int | None, str | None, str]],
+        *,
+        comment: str = "",
+        session: str = "",
+        user_id: str | None = None,
+        workshop: str | None = None,
+        purpose: str = "vergleich",
+    ) -> None:
+        """One rating of one comparison (rating it again replaces it); `sides` = (run id, location, verdict) of A, B.
+
+        Each side's row also carries its own verdict ("besser", "schlechter", ...) for the Verlauf.
+        """
+        (run_a, location_a, _), (run_b, location_b, _) = sides
+        with self._writer.begin() as db:
+            db.execute(delete(ratings).where(ratings.c.comparison == comparison))
+            db.execute(
+                ratings.insert().values(
+                    comparison=comparison, created_at=_timestamp(), session=session, user_id=user_id,
+                    workshop=workshop, purpose=purpose, verdict=verdict, comment=comment or None,
+                    location_a=location_a, location_b=location_b, run_a=run_a, run_b=run_b,
+                )
+            )  # fmt: skip
+            for run_id, _, side_verdict in sides:
+                if run_id is not None:
+                    db.execute(
+                        update(runs)
+                        .where(runs.c.id == run_id)
+                        .values(rating=side_verdict, rating_comment=comment or None, comparison=comparison)
+                    )
 
     def runs(
         self,
@@ -271,116 +314,158 @@ class RunLog:
         schutzstufe: int | None = None,
         workshop: str | None = None,
     ) -> pd.DataFrame:
-        query, params = "SELECT * FROM runs WHERE 1=1", []
-        filters = (
-            ("session", session),
-            ("purpose", purpose),
-            ("schutzstufe", schutzstufe),
-            ("workshop", workshop),
-        )
-        for column, value in filters:
+        query = select(runs)
+        for column, value in (
+            (runs.c.session, session),
+            (runs.c.purpose, purpose),
+            (runs.c.schutzstufe, schutzstufe),
+            (runs.c.workshop, workshop),
+        ):
             if value is not None:
-                query += f" AND {column} = ?"
-                params.append(value)
-        return pd.read_sql_query(query + " ORDER BY id", self._raw(), params=params)
+                query = query.where(column == value)
+        return self._frame(query.order_by(runs.c.id))
+
+    def ratings(self, *, workshop: str | None = None) -> pd.DataFrame:
+        """One row per rated comparison: verdict, purpose and the two sides' locations."""
+        query = select(ratings)
+        if workshop is not None:
+            query = query.where(ratings.c.workshop == workshop)
+        return self._frame(query.order_by(ratings.c.created_at))
+
+    def _frame(self, query: Any) -> pd.DataFrame:
+        with self.engine.connect() as connection:
+            result = connection.execute(query)
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
     # --- workshops ------------------------------------------------------------------------------
 
-    def create_workshop(self, name: str, exercises: list[str]) -> str:
+    def create_workshop(
+        self,
+        name: str,
+        exercises: list[str],
+        *,
+        trainer: str = "",
+        topics: Sequence[str] = (),
+        created_by: str | None = None,
+    ) -> str:
         """A new workshop with a short join code (no names of participants are ever needed)."""
         while True:
             code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
             try:
-                with self._connect() as db:
+                with self._writer.begin() as db:
                     db.execute(
-                        "INSERT INTO workshops (code, name, exercises, created_at) VALUES (?, ?, ?, ?)",
-                        (
-                            code,
-                            name.strip(),
-                            json.dumps(exercises, ensure_ascii=False),
-                            datetime.now(TIMEZONE).isoformat(timespec="seconds"),
-                        ),
-                    )
+                        workshops.insert().values(
+                            code=code, name=name.strip(), exercises=json.dumps(exercises, ensure_ascii=False),
+                            created_at=_timestamp(), trainer=trainer.strip() or None,
+                            topics=json.dumps(list(topics)), created_by=created_by,
+                        )
+                    )  # fmt: skip
                 return code
-            except sqlite3.IntegrityError:
+            except IntegrityError:
                 continue  # the rare collision: draw again
 
     def workshop(self, code: str) -> dict[str, Any] | None:
-        row = (
-            self._raw()
-            .execute(
-                "SELECT code, name, exercises, created_at FROM workshops WHERE code = ?",
-                (code.strip().upper(),),
-            )
-            .fetchone()
-        )
-        if row is None:
-            return None
-        return {"code": row[0], "name": row[1], "exercises": json.loads(row[2]), "created_at": row[3]}
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(workshops).where(workshops.c.code == code.strip().upper())
+            ).first()
+        return None if row is None else _workshop(row._mapping)
 
     def workshops(self) -> list[dict[str, Any]]:
-        rows = self._raw().execute("SELECT code FROM workshops ORDER BY created_at DESC").fetchall()
-        # a workshop deleted between the two queries is left out
-        return [workshop for (code,) in rows if (workshop := self.workshop(code)) is not None]
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(workshops).order_by(workshops.c.created_at.desc())).fetchall()
+        return [_workshop(row._mapping) for row in rows]
 
     def reset_workshop(self, code: str) -> int:
-        """Delete the workshop's runs (the workshop and its code stay); returns how many were removed."""
-        with self._connect() as db:
-            return db.execute("DELETE FROM runs WHERE workshop = ?", (code,)).rowcount
+        """Delete the workshop's runs and ratings (the workshop and its code stay); returns how many runs."""
+        with self._writer.begin() as db:
+            db.execute(delete(ratings).where(ratings.c.workshop == code))
+            return db.execute(delete(runs).where(runs.c.workshop == code)).rowcount
 
     def protocol(self) -> pd.DataFrame:
         """Counts for the data-protection officer: Schutzstufe × endpoint × location × decision, no content."""
-        return pd.read_sql_query(
-            "SELECT schutzstufe AS Schutzstufe, endpoint_id AS Dienst, location AS Ort, decision AS Entscheidung, "
-            "COUNT(*) AS Anzahl FROM runs GROUP BY schutzstufe, endpoint_id, location, decision ORDER BY 1, 2, 4",
-            self._raw(),
+        columns = (runs.c.schutzstufe, runs.c.endpoint_id, runs.c.location, runs.c.decision)
+        query = (
+            select(
+                runs.c.schutzstufe.label("Schutzstufe"),
+                runs.c.endpoint_id.label("Dienst"),
+                runs.c.location.label("Ort"),
+                runs.c.decision.label("Entscheidung"),
+                func.count().label("Anzahl"),
+            )
+            .group_by(*columns)
+            .order_by(runs.c.schutzstufe, runs.c.endpoint_id, runs.c.decision)
         )
+        return self._frame(query)
 
+    # --- retention ------------------------------------------------------------------------------
 
-class _Transaction:
-    """`with` block = one short immediate transaction on the thread's connection.
+    def purge(self, days: int, now: datetime | None = None) -> int:
+        """Delete runs (with their stored texts) and ratings older than `days` days; returns how many runs."""
+        cutoff = ((now or datetime.now(TIMEZONE)) - timedelta(days=days)).isoformat(timespec="seconds")
+        with self._writer.begin(timeout=storage.MIGRATION_TIMEOUT_S) as db:
+            db.execute(delete(ratings).where(ratings.c.created_at < cutoff))
+            return db.execute(delete(runs).where(runs.c.created_at < cutoff)).rowcount
 
-    Waiting for this process's other writers and for SQLite's lock together takes at most
-    `BUSY_TIMEOUT_S`; then it raises `sqlite3.OperationalError` ("database is locked").
-    """
+    def keep_for(self, days: int) -> Retention:
+        """Apply `retention_days` now and then once a day, in a background thread of this process."""
+        if self.retention is not None and self.retention.days == days:
+            return self.retention
+        if self.retention is not None:
+            self.retention._stop.set()
+        retention = self.retention = Retention(days)
+        self._retention_pass(retention)
+        threading.Thread(
+            target=self._retention_daily, args=(retention,), name="retention", daemon=True
+        ).start()
+        return retention
 
-    def __init__(self, connection: sqlite3.Connection, write_lock: threading.Lock) -> None:
-        self.connection = connection
-        self.write_lock = write_lock
-
-    def __enter__(self) -> _Transaction:
-        deadline = time.monotonic() + BUSY_TIMEOUT_S
-        if not self.write_lock.acquire(timeout=BUSY_TIMEOUT_S):
-            raise sqlite3.OperationalError("database is locked")
+    def _retention_pass(self, retention: Retention) -> None:
         try:
-            remaining_ms = max(1, int((deadline - time.monotonic()) * 1000))
-            self.connection.execute(f"PRAGMA busy_timeout = {remaining_ms}")
-            self.connection.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self.write_lock.release()
-            raise
-        return self
+            retention.removed = self.purge(retention.days)
+            retention.problem = None
+        except STORAGE_ERRORS as exc:
+            log.warning("retention pass failed: %s: %s", type(exc).__name__, exc)
+            retention.problem = describe_problem(exc, self.where)
+        retention.last_run = datetime.now(TIMEZONE)
 
-    def execute(self, sql: str, parameters: Sequence[object] | Mapping[str, object] = ()) -> sqlite3.Cursor:
-        return self.connection.execute(sql, parameters)
+    def _retention_daily(self, retention: Retention) -> None:
+        while not retention._stop.wait(RETENTION_INTERVAL_S):
+            self._retention_pass(retention)
 
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        try:
-            if exc_type is None:
-                try:
-                    self.connection.execute("COMMIT")
-                except sqlite3.Error:
-                    self._rollback()  # never leave the thread's connection inside a transaction
-                    raise
-            else:
-                self._rollback()
-        finally:
-            self.write_lock.release()
 
-    def _rollback(self) -> None:
-        # SQLite may have rolled back on its own already (e.g. after SQLITE_FULL)
-        if self.connection.in_transaction:
-            with contextlib.suppress(sqlite3.Error):
-                self.connection.execute("ROLLBACK")
+RETENTION_INTERVAL_S = 24 * 60 * 60
+
+
+def retention_text(retention: Retention | None) -> str:
+    """The deletion policy in force, in German, for the protocol page."""
+    if retention is None:
+        return (
+            "**Aufbewahrung:** Es ist keine Löschfrist eingestellt; Einträge bleiben, bis jemand sie löscht. "
+            "Ihre Organisation kann in workbench.toml eine Frist festlegen, z. B. `retention_days = 90`."
+        )
+    text = (
+        f"**Aufbewahrung:** Einträge, gespeicherte Texte und Bewertungen werden nach **{retention.days} Tagen** "
+        "gelöscht – beim Start der Werkbank und danach täglich."
+    )
+    if retention.problem:
+        return f"{text} Die letzte Löschung ist fehlgeschlagen: {retention.problem}"
+    if retention.last_run is not None:
+        when = retention.last_run.strftime("%d.%m.%Y, %H:%M Uhr")
+        text += f" Zuletzt geprüft am {when}: {retention.removed} Einträge gelöscht."
+    return text
+
+
+_INSERT_RUN = runs.insert()
+
+
+def _workshop(row: Any) -> dict[str, Any]:
+    return {
+        "code": row["code"],
+        "name": row["name"],
+        "exercises": json.loads(row["exercises"]),
+        "created_at": row["created_at"],
+        "trainer": row["trainer"] or "",
+        "topics": json.loads(row["topics"]) if row["topics"] else [],
+        "created_by": row["created_by"],
+    }

@@ -1,7 +1,9 @@
 """Workshop evaluation from the run log: participation, exercises, ratings local vs public, findings.
 
-Everything here is aggregated: sessions are counted, never named, and privacy findings appear only
-as kinds and counts. The summary can serve as a record of AI-literacy training (Art. 4 AI Act).
+Everything here is aggregated: participants are counted, never named (a signed-in person by pseudonym,
+else a browser session), and privacy findings appear only as kinds and counts. A comparison's rating
+counts once. The summary serves as the record of AI-literacy training (Art. 4 AI Act): date, trainer,
+number of participants, exercises practised and topics covered.
 """
 
 from __future__ import annotations
@@ -22,6 +24,27 @@ _PAGES = {
     "agent": "KI-Agent",
     "sponsoren": "Sponsorenabgleich",
 }
+
+
+# What a workshop covers, as the record names it; the trainer picks them when creating the workshop.
+TOPICS = {
+    "schutzstufen": "Schutzstufen nach dem Stufenmodell der VITAKO/KGSt-Guideline",
+    "transparenz": "Transparenz: Kennzeichnung von KI-Ergebnissen",
+    "letztverantwortung": "Letztverantwortung beim Menschen",
+    "regeln": "Regeln der Guideline: freigegebene Dienste, keine personenbezogenen Daten in öffentliche Dienste, "
+    "Datenschutz-Check",
+}
+_PLACES = {"lokal": "lokal", "oeffentlich": "öffentlich"}
+
+
+def verdict_label(verdict: str, location_a: object, location_b: object) -> str:
+    """A comparison's rating in words: "lokal besser" when the winner ran elsewhere than the loser."""
+    if verdict not in ("A besser", "B besser"):
+        return verdict
+    winner, loser = (location_a, location_b) if verdict == "A besser" else (location_b, location_a)
+    if winner in _PLACES and loser in _PLACES and winner != loser:
+        return f"{_PLACES[str(winner)]} besser"
+    return verdict
 
 
 # Contacts that are no exercise: a connection test, the status check, the model list, a download.
@@ -48,13 +71,20 @@ class WorkshopSummary:
     code: str
     exercises: list[str]  # practised: at least one request sent in this workshop
     participants: int
-    runs: pd.DataFrame  # exercise, runs
-    ratings: pd.DataFrame  # exercise, location, verdict, count
+    runs: pd.DataFrame  # Übung, Anfragen
+    ratings: pd.DataFrame  # Übung, Urteil, Anzahl – one per rated comparison
     findings: dict[str, int]
+    trainer: str = ""
+    topics: tuple[str, ...] = ()
+    dates: tuple[str, ...] = ()  # the days with requests (ISO dates), else the day it was created
+
+    @property
+    def rating_count(self) -> int:
+        return int(self.ratings["Anzahl"].sum()) if len(self.ratings) else 0
 
 
 def summarize_workshop(
-    workshop: dict[str, Any], runs: pd.DataFrame, titles: dict[str, str]
+    workshop: dict[str, Any], runs: pd.DataFrame, titles: dict[str, str], ratings: pd.DataFrame | None = None
 ) -> WorkshopSummary:
     if len(runs):
         runs = runs[[not is_technical(p) for p in runs["purpose"]]]
@@ -70,12 +100,25 @@ def summarize_workshop(
         if len(runs)
         else pd.DataFrame(columns=["exercise", "Anfragen"])
     )
-    rated = runs[runs["rating"].notna()] if len(runs) else runs
-    ratings = (
-        rated.assign(Ort=rated["location"].map({"lokal": "lokal", "oeffentlich": "öffentlich"}))
-        .groupby(["exercise", "Ort", "rating"]).size().rename("Anzahl").reset_index()
-        if len(rated) else pd.DataFrame(columns=["exercise", "Ort", "rating", "Anzahl"])
+    rated = ratings if ratings is not None else pd.DataFrame()
+    counted = (
+        rated.assign(
+            exercise=[exercise_name(p, titles) for p in rated["purpose"]],
+            verdict=[verdict_label(*v) for v in zip(rated["verdict"], rated["location_a"], rated["location_b"], strict=True)],
+        ).groupby(["exercise", "verdict"]).size().rename("Anzahl").reset_index()
+        if len(rated) else pd.DataFrame(columns=["exercise", "verdict", "Anzahl"])
     )  # fmt: skip
+    # who took part: a signed-in person once (by pseudonym), whatever browser sessions they used
+    people = (
+        runs["user_id"].fillna("s:" + runs["session"].astype(str))
+        if "user_id" in runs and len(runs)
+        else runs.get("session", pd.Series(dtype=str))
+    )
+    days = (
+        sorted({str(t)[:10] for t in runs["created_at"]})
+        if len(runs)
+        else [str(workshop.get("created_at", ""))[:10]]
+    )
     findings: Counter[str] = Counter()
     for raw in runs.get("findings", pd.Series(dtype=str)).dropna():
         findings.update(json.loads(raw or "{}"))
@@ -83,10 +126,13 @@ def summarize_workshop(
         name=workshop["name"],
         code=workshop["code"],
         exercises=practised,
-        participants=int(runs["session"].nunique()) if len(runs) else 0,
+        participants=int(people.nunique()) if len(runs) else 0,
         runs=per_exercise.rename(columns={"exercise": "Übung"}),
-        ratings=ratings.rename(columns={"exercise": "Übung", "rating": "Urteil"}),
+        ratings=counted.rename(columns={"exercise": "Übung", "verdict": "Urteil"}),
         findings=dict(findings.most_common()),
+        trainer=str(workshop.get("trainer") or ""),
+        topics=tuple(t for t in workshop.get("topics") or () if t in TOPICS),
+        dates=tuple(d for d in days if d),
     )
 
 
@@ -95,25 +141,38 @@ def summary_markdown(summary: WorkshopSummary, date_text: str | None = None) -> 
     lines = [
         f"# Workshop „{summary.name}“ – Nachweis KI-Kompetenz (Art. 4 KI-Verordnung)",
         "",
-        f"- Datum: {date_text or format_time(now())}",
-        f"- Teilnehmende Sitzungen: {summary.participants} (ohne Namen erfasst)",
+        f"- Datum: {german_dates(summary.dates) or '–'}",
+        f"- Leitung: {summary.trainer or '–'}",
+        f"- Teilnehmende: {summary.participants} (ohne Namen erfasst)",
         f"- Geübte Anwendungsfälle: {', '.join(summary.exercises) or '–'}",
+        f"- Bewertete Vergleiche: {summary.rating_count}",
+        "",
+        "## Behandelte Themen",
+        "",
+        *([f"- {TOPICS[t]}" for t in summary.topics] or ["- keine angegeben"]),
         "",
         "## Anfragen je Übung",
         "",
     ]
     lines += [f"- {row['Übung']}: {row['Anfragen']}" for _, row in summary.runs.iterrows()] or ["- keine"]
-    lines += ["", "## Bewertungen lokal und öffentlich", ""]
-    lines += [
-        f"- {r['Übung']} – {r['Ort']}: {r['Urteil']} ({r['Anzahl']}×)" for _, r in summary.ratings.iterrows()
-    ] or ["- keine"]
+    lines += ["", "## Bewertungen der Vergleiche (je Vergleich einmal gezählt)", ""]
+    lines += [f"- {r['Übung']}: {r['Urteil']} ({r['Anzahl']}×)" for _, r in summary.ratings.iterrows()] or [
+        "- keine"
+    ]
     lines += ["", "## Häufigste Fundstellen des Datenschutz-Checks (nur Art und Anzahl)", ""]
     lines += [f"- {KIND_LABELS.get(kind, kind)}: {count}" for kind, count in summary.findings.items()] or [
         "- keine"
     ]
     lines += [
         "",
-        "Inhalte: Schutzstufen nach der VITAKO/KGSt-Guideline, Datenschutz-Check, Transparenzhinweise, Vergleich lokaler "
-        "und öffentlicher Modelle, Letztverantwortung beim Menschen.",
+        f"Erstellt am {date_text or format_time(now())} aus dem Anfrageprotokoll, ohne Inhalte und ohne Namen.",
     ]
     return "\n".join(lines) + "\n"
+
+
+def german_dates(days: tuple[str, ...]) -> str:
+    """ISO days as the record shows them: "03.12.2026" or "03.12.2026 bis 04.12.2026"."""
+    shown = [f"{d[8:10]}.{d[5:7]}.{d[:4]}" for d in days if len(d) == 10]
+    if len(shown) > 1:
+        return f"{shown[0]} bis {shown[-1]}"
+    return shown[0] if shown else ""

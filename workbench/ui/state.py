@@ -13,9 +13,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from workbench.access import User
 from workbench.config import Endpoint, Settings, load_settings
 from workbench.gateway import EndpointStatus, Gateway, logged_gateway
 from workbench.policy import DEFAULT_SCHUTZSTUFE, Schutzstufe, parse_schutzstufe
+from workbench.ui.access import current_user
 
 KEY_SCHUTZSTUFE = "schutzstufe"
 KEY_ENDPOINT = "endpoint_id"
@@ -77,12 +79,19 @@ def gateway() -> Gateway:
     request carries.
     """
     session = st.session_state.setdefault("_session_id", uuid.uuid4().hex[:12])
+    current = settings()
     return logged_gateway(
-        settings(),
+        current,
         session=session,
         workshop=st.session_state.get(KEY_WORKSHOP),
         live_schutzstufe=live_schutzstufe(),
+        user_id=user(current).pseudonym,
     )
+
+
+def user(current: Settings | None = None) -> User:
+    """The person at the screen (the sandbox user when sign-in is not configured)."""
+    return current_user(current or settings())
 
 
 def model_key(endpoint_id: str) -> str:
