@@ -30,7 +30,7 @@ from tests.conftest import ROOT
 from tests.fakes import Reply
 from workbench.cli import main
 from workbench.config import Classification, load_settings
-from workbench.exports import neutralize, to_csv, to_xlsx
+from workbench.exports import neutralize, to_csv, to_docx, to_xlsx
 from workbench.gateway import ChatRequest, Gateway, logged_gateway
 from workbench.history import BUSY_TIMEOUT_S, STORAGE_ERRORS, RunLog, RunRecord, problem_kind, run_log_path
 from workbench.transparency import Notice, computed_notice
@@ -384,3 +384,43 @@ def test_every_spreadsheet_is_written_by_the_exports_module():
         if SPREADSHEET_WRITERS.search(line)
     ]
     assert writers == []
+
+
+def test_csv_for_german_excel_has_decimal_commas_yes_no_and_german_dates():
+    notice = computed_notice("Zählung.", "Stadt Musterstadt")
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "Dauer (s)": [0.03, 9524.2],
+            "Rückmeldung": [True, False],
+            "Datum": pd.to_datetime(["2026-03-09 07:30", "2026-04-06 12:00"]),
+            "Anzahl": [1, 2],
+        }
+    )
+    rows = list(csv.reader(io.StringIO(to_csv(frame, notice).decode("utf-8-sig")), delimiter=";"))
+    assert rows[1] == ["0,03", "ja", "09.03.2026 07:30", "1"]
+    assert rows[2] == ["9524,2", "nein", "06.04.2026 12:00", "2"]
+    assert "True" not in rows[1] + rows[2]
+
+
+def test_csv_and_word_carry_remarks_after_the_table():
+    notice = computed_notice("Zählung.", "Stadt Musterstadt")
+    import docx
+    import pandas as pd
+
+    frame = pd.DataFrame({"Programmpunkt": ["Begrüßung"], "Dauer (Min.)": [15]})
+    text = to_csv(frame, notice, ["Der Plan dauert 75 statt 60 Minuten."], "Offene Punkte:").decode(
+        "utf-8-sig"
+    )
+    rows = [r for r in csv.reader(io.StringIO(text), delimiter=";") if r]
+    assert rows[2:4] == [["Offene Punkte:"], ["Der Plan dauert 75 statt 60 Minuten."]]
+    assert rows[-1][0].startswith(notice.title)
+    document = docx.Document(
+        io.BytesIO(
+            to_docx("Plan", "", notice, frame, "## Offene Punkte\n- Der Plan dauert 75 statt 60 Minuten.")
+        )
+    )
+    paragraphs = [p.text for p in document.paragraphs]
+    assert paragraphs.index("Offene Punkte") < paragraphs.index("Der Plan dauert 75 statt 60 Minuten.")
+    assert paragraphs.index("Der Plan dauert 75 statt 60 Minuten.") < paragraphs.index(notice.title)

@@ -12,10 +12,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from workbench.german import number as german_number
 from workbench.transparency import Notice
 
 _FORMULA_START = ("=", "+", "-", "@")
@@ -50,14 +53,42 @@ def neutralized(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def to_csv(frame: pd.DataFrame, notice: Notice | None) -> bytes:
-    """Semicolon CSV in UTF-8 with BOM (opens correctly in German Excel), the notice in the last row."""
+def _yes_no(series: pd.Series) -> pd.Series:
+    """A column of truth values as German words; any other column unchanged."""
+    present = series.dropna()
+    if len(present) and (
+        pd.api.types.is_bool_dtype(series.dtype) or all(isinstance(v, bool | np.bool_) for v in present)
+    ):
+        return series.map(lambda v: None if v is None or v is pd.NA else ("ja" if v else "nein"))
+    return series
+
+
+def for_german_spreadsheets(frame: pd.DataFrame) -> pd.DataFrame:
+    """Truth values as „ja“/„nein“ (decimal commas and dates are the writer's part)."""
+    return frame.apply(_yes_no) if len(frame.columns) else frame
+
+
+def to_csv(
+    frame: pd.DataFrame, notice: Notice | None, remarks: Sequence[str] = (), heading: str = ""
+) -> bytes:
+    """Semicolon CSV in UTF-8 with BOM for German Excel: decimal comma, „ja“/„nein“, dates as 31.12.2026.
+
+    `remarks` (e.g. the open points of a plan) follow the table under `heading`; the notice is the last row.
+    """
     buffer = io.StringIO()
-    # CRLF like the notice rows below; with a bare "\n" the csv module would leave a cell holding "\r"
-    # unquoted, and a spreadsheet would split the row there.
-    neutralized(frame).to_csv(buffer, sep=";", index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    # CRLF like the rows below; with a bare "\n" the csv module would leave a cell holding "\r" unquoted,
+    # and a spreadsheet would split the row there.
+    neutralized(for_german_spreadsheets(frame)).to_csv(
+        buffer, sep=";", decimal=",", date_format="%d.%m.%Y %H:%M", index=False, quoting=csv.QUOTE_MINIMAL,
+        lineterminator="\r\n",
+    )  # fmt: skip
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    if remarks:
+        writer.writerow([])
+        writer.writerow([neutralize(heading)] if heading else [])
+        for remark in remarks:
+            writer.writerow([neutralize(remark)])
     if notice is not None:
-        writer = csv.writer(buffer, delimiter=";")
         writer.writerow([])
         writer.writerow([neutralize(f"{notice.title}: {notice.text()}")])
     return buffer.getvalue().encode("utf-8-sig")
@@ -110,13 +141,9 @@ def to_xlsx(frame: pd.DataFrame, notice: Notice, sheet: str = "Daten") -> bytes:
     return buffer.getvalue()
 
 
-def to_docx(title: str, content: str, notice: Notice, table: pd.DataFrame | None = None) -> bytes:
-    """A Word document: title, the text (Markdown headings and lists kept simple), a table, the notice."""
-    import docx
-
-    document = docx.Document()
-    document.add_heading(title, level=1)
-    for block in content.strip().splitlines():
+def _add_text(document: Any, text: str) -> None:
+    """Markdown kept simple: headings, bullet lists and paragraphs."""
+    for block in text.strip().splitlines():
         line = block.rstrip()
         if not line.strip():
             continue
@@ -128,7 +155,19 @@ def to_docx(title: str, content: str, notice: Notice, table: pd.DataFrame | None
             document.add_paragraph(_plain(stripped[2:]), style="List Bullet")
         else:
             document.add_paragraph(_plain(stripped))
+
+
+def to_docx(
+    title: str, content: str, notice: Notice, table: pd.DataFrame | None = None, after: str = ""
+) -> bytes:
+    """A Word document: title, the text (Markdown headings and lists kept simple), a table, `after`, the notice."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading(title, level=1)
+    _add_text(document, content)
     if table is not None and not table.empty:
+        table = for_german_spreadsheets(table)
         grid = document.add_table(rows=1, cols=len(table.columns))
         grid.style = "Table Grid"
         for cell, name in zip(grid.rows[0].cells, table.columns, strict=True):
@@ -136,7 +175,8 @@ def to_docx(title: str, content: str, notice: Notice, table: pd.DataFrame | None
         for row in table.itertuples(index=False):
             cells = grid.add_row().cells
             for cell, value in zip(cells, row, strict=True):
-                cell.text = "" if pd.isna(value) else str(value)
+                cell.text = "" if pd.isna(value) else german_number(value)
+    _add_text(document, after)
     document.add_heading(notice.title, level=2)
     document.add_paragraph(notice.text()).runs[0].italic = True
     properties = document.core_properties

@@ -112,20 +112,19 @@ def show(gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict[str, 
     st.dataframe(frame, hide_index=True)
     components.result_footer(result, key=key(usecase, "plan_result"))
 
-    body = plan.markdown_table() + (
-        "\n\n**Offene Punkte:**\n" + "\n".join(f"- {p}" for p in problems) if problems else ""
-    )
+    open_points = "\n".join(f"- {p}" for p in problems)
+    body = plan.markdown_table() + (f"\n\n**Offene Punkte:**\n{open_points}" if problems else "")
     cols = st.columns(3)
     cols[0].download_button(
         "Ablaufplan (Markdown)", export_markdown(body, result.notice, plan.title), "ablaufplan.md", "text/markdown",
         icon=":material/download:", key=key(usecase, "plan_md"),
     )  # fmt: skip
     cols[1].download_button(
-        "Ablaufplan (Word)", to_docx(plan.title, "", result.notice, frame), "ablaufplan.docx",
+        "Ablaufplan (Word)", to_docx(plan.title, "", result.notice, frame, f"## Offene Punkte\n{open_points}" if problems else ""), "ablaufplan.docx",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon=":material/description:",
         key=key(usecase, "plan_docx"),
     )  # fmt: skip
     cols[2].download_button(
-        "Ablaufplan (CSV)", to_csv(frame, result.notice), "ablaufplan.csv", "text/csv", icon=":material/table:",
+        "Ablaufplan (CSV)", to_csv(frame, result.notice, problems, "Offene Punkte:"), "ablaufplan.csv", "text/csv", icon=":material/table:",
         key=key(usecase, "plan_csv"),
     )  # fmt: skip
