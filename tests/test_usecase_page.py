@@ -2,6 +2,7 @@
 
 import json
 
+from tests.conftest import ROOT
 from tests.fakes import Reply
 from tests.test_pages import load, no_exception, texts
 from tests.test_plan import GOOD, plan_json
@@ -131,3 +132,65 @@ def test_own_change_request_for_a_plan(workbench_env, fake_ollama):
     no_exception(at)
     assert "Die Musik bitte an den Anfang." in fake_ollama.chat_requests[-1].body["messages"][-1]["content"]
     assert "Mit Musik zuerst" in [s.value for s in at.subheader]
+
+
+def _usecase_page_with_media(page: str, usecase_id: str) -> None:
+    """views/usecase.py with the media store kept, so the test can read what the download buttons serve."""
+    import runpy
+
+    import streamlit as st
+    from streamlit.runtime import Runtime
+
+    st.session_state["_test_media"] = Runtime.instance().media_file_mgr
+    st.session_state["usecase_id"] = usecase_id
+    st.session_state["schutzstufe"] = 2
+    runpy.run_path(page, run_name="__main__")
+
+
+def test_values_outside_the_allowed_list_stay_visible_and_an_unedited_table_is_not_marked_edited(
+    workbench_env, fake_ollama
+):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_exports_and_runlog import downloads
+
+    rows = {
+        "zeilen": [
+            {"nr": 1, "anliegen": "Schlagloch", "ort": "Hauptstraße", "kategorie": "Müll",
+             "dringlichkeit": "sehr hoch", "rueckmeldung_erwuenscht": True},
+            {"nr": 2, "anliegen": "Laterne defekt", "ort": "Am Markt", "kategorie": "Beleuchtung",
+             "dringlichkeit": "mittel", "rueckmeldung_erwuenscht": False},
+        ]
+    }  # fmt: skip
+    fake_ollama.replies.append(Reply(text=json.dumps(rows)))
+    at = AppTest.from_function(
+        _usecase_page_with_media,
+        args=(str(ROOT / "views/usecase.py"), "buergermeldungen_tabelle"),
+        default_timeout=30,
+    )
+    at.run()
+    send(at)
+    editor = at.dataframe[-1]
+    config = json.loads(editor.proto.columns)
+    options = {name: c.get("type_config", {}).get("options") for name, c in config.items()}
+    assert "Müll" in options["kategorie"] and "sehr hoch" in options["dringlichkeit"]  # shown, not blanked
+    assert "1 von 2 Zeilen" in texts(at.warning)  # and the check column marks the row
+    assert "bearbeitet" not in texts(at.caption)  # nobody edited anything
+    table = downloads(at)["Tabelle (CSV)"].decode("utf-8-sig")
+    assert "Müll" in table and "sehr hoch" in table  # the export holds what the screen shows
+    assert "bearbeitet" not in table
+
+
+def test_same_rows_ignores_what_a_browser_round_trip_does_to_dtypes():
+    import pandas as pd
+
+    from workbench.structured import same_rows
+
+    frame = pd.DataFrame({"nr": [1, 2], "ok": [True, None], "text": ["a", None], "wert": [1.5, float("nan")]})
+    round_trip = frame.convert_dtypes()  # Int64, boolean, string, Float64 with pd.NA
+    assert same_rows(frame, round_trip)
+    assert same_rows(frame, frame.astype(object))
+    edited = round_trip.copy()
+    edited.loc[0, "text"] = "b"
+    assert not same_rows(frame, edited)
+    assert not same_rows(frame, frame.iloc[:1])

@@ -12,6 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from workbench.usecases import Column
@@ -111,3 +112,32 @@ def check_rows(frame: pd.DataFrame, columns: tuple[Column, ...]) -> list[CellIss
 def labelled(frame: pd.DataFrame, columns: tuple[Column, ...]) -> pd.DataFrame:
     """The table with German column headers, for display and export."""
     return frame.rename(columns={c.name: c.label for c in columns})
+
+
+def _plain(value: object) -> object:
+    """A cell as plain Python: numpy/pandas scalars unwrapped, every kind of missing value as None."""
+    if isinstance(value, str):
+        return value if value.strip() else None
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float | np.floating) and np.isnan(value):
+        return None
+    item = getattr(value, "item", None)
+    if callable(item):
+        value = item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def same_rows(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """Whether two tables hold the same values, whatever dtypes a round trip through the browser gave them.
+
+    Comparing with `DataFrame.equals` would count an int64 column that came back as Int64, or None that came
+    back as NaN, as a change a person made.
+    """
+    if list(a.columns) != list(b.columns) or len(a) != len(b):
+        return False
+    return all(
+        _plain(x) == _plain(y) for column in a.columns for x, y in zip(a[column], b[column], strict=True)
+    )

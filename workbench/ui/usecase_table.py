@@ -11,7 +11,7 @@ import streamlit as st
 from workbench.exports import to_csv, to_xlsx
 from workbench.gateway import Gateway, Result
 from workbench.policy import PrivacyAction
-from workbench.structured import check_rows, labelled, rows_frame
+from workbench.structured import check_rows, labelled, rows_frame, same_rows
 from workbench.ui import components, state
 from workbench.ui.usecase_runner import ask_structured, key, unreadable
 from workbench.usecases import UseCase
@@ -38,11 +38,21 @@ def ask_for_rows(
     st.session_state.pop(key(usecase, "editor"), None)
 
 
-def _column_config(usecase: UseCase) -> dict[str, Any]:
+def _column_config(usecase: UseCase, frame: pd.DataFrame) -> dict[str, Any]:
     config: dict[str, Any] = {}
     for column in usecase.columns:
         if column.allowed:
-            config[column.name] = st.column_config.SelectboxColumn(column.label, options=list(column.allowed))
+            # A value outside the list stays visible (a select column would show it as an empty cell while the
+            # export still held it); the "Prüfung" column marks it, and the person picks an allowed one.
+            present: list[object] = list(frame[column.name]) if column.name in frame.columns else []
+            strays = [
+                str(v)
+                for v in dict.fromkeys(present)
+                if isinstance(v, str) and v.strip() and v not in column.allowed
+            ]
+            config[column.name] = st.column_config.SelectboxColumn(
+                column.label, options=[*column.allowed, *strays]
+            )
         elif column.type == "boolean":
             config[column.name] = st.column_config.CheckboxColumn(column.label)
         elif column.type in ("integer", "number"):
@@ -77,12 +87,12 @@ def show(usecase: UseCase) -> None:
     shown["Prüfung"] = ["⚠ " + " ".join(marks[i]) if i in marks else "✓" for i in range(len(shown))]
     changed = st.data_editor(
         shown,
-        column_config=_column_config(usecase),
+        column_config=_column_config(usecase, edited),
         hide_index=True,
         num_rows="dynamic",
         key=key(usecase, "editor"),
     ).drop(columns=["Prüfung"])
-    if not changed.equals(edited):
+    if not same_rows(changed, edited):
         st.session_state[key(usecase, "edited")] = changed
         st.rerun()
     if issues:
@@ -92,7 +102,7 @@ def show(usecase: UseCase) -> None:
         )
     else:
         st.success(f"Alle {len(edited)} Zeilen sind vollständig und gültig.", icon=":material/check_circle:")
-    human_edited = not changed.equals(frame)
+    human_edited = not same_rows(changed, frame)  # values, not dtypes: a browser round trip is no edit
     notice = replace(result.notice, human_edited=human_edited)
     components.notice_box(notice)
     export = labelled(changed, usecase.columns)
