@@ -325,3 +325,18 @@ def test_a_model_download_checks_the_level_again_when_it_starts(workbench_env, f
     with pytest.raises(PolicyRefused):
         list(download)
     assert fake_openai.requests == []
+
+
+def test_a_conversation_locked_to_stufe_2_is_not_told_to_switch_to_stufe_1(workbench_env, fake_openai):
+    """The person is at 1 already; the request is at 2 because its history went out at 2."""
+    locked = Gateway(load_settings(), live_schutzstufe=lambda: Schutzstufe.ONE)
+    with pytest.raises(PolicyRefused) as refused:
+        locked.chat(ChatRequest([{"role": "user", "content": "Und weiter?"}], 2, "openai"))
+    hint = refused.value.display()
+    assert "wechseln Sie zu Schutzstufe 1" not in hint
+    assert "Sie sind auf Schutzstufe 1" in hint and "bleibt deshalb auf Schutzstufe 2" in hint
+    assert fake_openai.requests == []
+    at_two = Gateway(load_settings(), live_schutzstufe=lambda: Schutzstufe.TWO)
+    with pytest.raises(PolicyRefused) as plain:
+        at_two.chat(ChatRequest([{"role": "user", "content": "Hallo"}], 2, "openai"))
+    assert "wechseln Sie zu Schutzstufe 1" in plain.value.display()  # right for a person at 2

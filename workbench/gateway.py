@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workbench.backends import Backend, JSONDict, ModelInfo, PullProgress, ToolCall, Usage, create_backend
@@ -510,7 +510,7 @@ class Gateway:
             decision.code,
         )
         if not decision.allowed or endpoint is None or level is None:
-            raise PolicyRefused(decision)
+            raise PolicyRefused(self._for_locked_history(decision, level))
         if level is Schutzstufe.TWO and not endpoint.is_local:  # belt and braces for the core rule
             raise PolicyRefused(decide(Schutzstufe.TWO, endpoint))
         self._check_live(endpoint, purpose)  # the session may already be at a stricter level
@@ -518,6 +518,22 @@ class Gateway:
         if missing:
             raise WorkbenchError(missing, "Ohne Schlüssel kann dieser Dienst nicht genutzt werden.")
         return endpoint, level, decision
+
+    def _for_locked_history(self, decision: Decision, level: Schutzstufe | None) -> Decision:
+        """A request at 2 from a person at 1 comes from a conversation locked to 2: say that, not "switch to 1"."""
+        if (
+            decision.code == "public_endpoint_at_stufe_2"
+            and level is Schutzstufe.TWO
+            and self.live_schutzstufe is not None
+            and self.live_schutzstufe() is Schutzstufe.ONE
+        ):
+            return replace(
+                decision,
+                hint="Sie sind auf Schutzstufe 1, aber dieser Verlauf enthält schon Daten, die auf Schutzstufe 2 "
+                "gesendet wurden; er bleibt deshalb auf Schutzstufe 2. Wählen Sie ein lokales Modell, um "
+                "weiterzumachen, oder beginnen Sie neu, um auf Schutzstufe 1 mit einem öffentlichen Dienst zu arbeiten.",
+            )
+        return decision
 
     def secrets(self) -> list[str]:
         """The API keys configured for any endpoint (read from the environment now)."""
