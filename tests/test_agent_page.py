@@ -17,14 +17,21 @@ def test_four_steps_in_guided_mode(workbench_env, fake_ollama, fake_openai):
     fake_ollama.replies.extend([Reply(text=f"Kommentar zu Schritt {i}.") for i in range(1, 5)])
     at = start(schutzstufe=2)
     assert at.radio(key="ag_mode").value == "Geführter Modus"
-    assert (
-        "T05" in at.dataframe[-1].value["tour_id"].tolist()
-    )  # computed result is there before any model call
+    # the exercise is finding the anomalous tours: the computed answer waits for step 3
+    assert not any("Tour" in d.value.columns for d in at.dataframe)
+    assert "erscheint, sobald der Agent Schritt 3" in texts(at.caption)
+    assert not at.get("download_button") or "Auffällige Touren (CSV)" not in [
+        b.label for b in at.get("download_button")
+    ]
     for step in range(1, 5):
         at.button(key="ag_next").click().run()
         no_exception(at)
         assert f"Kommentar zu Schritt {step}." in texts(at.markdown)
         assert len(fake_ollama.chat_requests) == step  # nothing runs without the next click
+        if step == 3:
+            result = at.dataframe[-1].value
+            assert list(result.columns) == ["Tour", "Bezirk", "Fraktion", "Auffälligkeiten", "Beschwerden"]
+            assert "T05" in result["Tour"].tolist()
     assert texts(at.caption).count("Transparenzhinweis") >= 4
     assert len(at.get("plotly_chart")) == 4  # deviation, over time, map, complaints
     labels = [b.label for b in at.get("download_button")]
@@ -146,7 +153,7 @@ def _agent_page_keeping_the_media_store(page: str) -> None:
     runpy.run_path(page, run_name="__main__")
 
 
-def test_downloads_are_built_when_clicked_and_carry_the_notice(workbench_env):
+def test_downloads_are_built_when_clicked_and_carry_the_notice(workbench_env, fake_ollama):
     import re
 
     from streamlit.testing.v1 import AppTest
@@ -157,7 +164,12 @@ def test_downloads_are_built_when_clicked_and_carry_the_notice(workbench_env):
         _agent_page_keeping_the_media_store, args=(str(ROOT / "views/agent.py"),), default_timeout=60
     )
     at.session_state["schutzstufe"] = 2
+    fake_ollama.capabilities = {"llama3.2:latest": ["completion"], "mistral:latest": ["completion"]}
+    fake_ollama.replies.extend([Reply(text=f"Kommentar {i}.") for i in range(1, 4)])
     at.run()
+    at.button(key="ag_next").click().run()  # the sample data is loaded by the wrapper; three steps
+    at.button(key="ag_next").click().run()
+    at.button(key="ag_next").click().run()
     no_exception(at)
     buttons = {b.proto.label: b.proto for b in at.get("download_button")}
     csv_button = buttons["Auffällige Touren (CSV)"]
@@ -166,3 +178,5 @@ def test_downloads_are_built_when_clicked_and_carry_the_notice(workbench_env):
     url = store.execute_deferred(csv_button.deferred_file_id)  # what a click does
     text = store.read_file(re.sub(r"\.\w+$", "", url.rsplit("/", 1)[-1])).content.decode("utf-8-sig")
     assert "T05" in text and "Berechnet ohne KI" in text
+    assert text.splitlines()[0].startswith("Tour;Bezirk;Fraktion;Fahrzeug;Auffällig;Auffälligkeiten")
+    assert ";ja;" in text and "True" not in text

@@ -13,6 +13,7 @@ from workbench.ui import agent_view, cache, components, state
 from workbench.ui.ask import Ask
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "abfalltouren"
+FLAGGING_STEP = 3  # "Auffällige Touren und Bürgerfeedback"
 
 gw = state.gateway()
 sel = state.selection(gw)
@@ -144,11 +145,18 @@ if outcomes and st.button("Neu beginnen", icon=":material/restart_alt:", key="ag
     ask.discard()  # a question of the old run does not wait in the new one
     st.rerun()
 
+if len(outcomes) < FLAGGING_STEP:
+    # the exercise is finding the anomalous tours: the computed answer is shown once the agent got there
+    st.caption(
+        f":material/visibility_off: Das Ergebnis der Berechnung erscheint, sobald der Agent Schritt {FLAGGING_STEP} "
+        f"„{STEPS[FLAGGING_STEP - 1].title}“ erledigt hat."
+    )
+    st.stop()
 st.subheader("Ergebnis der Berechnung (ohne KI)")
 for finding in analysis.attrs.get("findings", []):
     st.caption(f":material/report: {finding}")
-flagged = analysis[analysis["flagged"]]
-st.dataframe(flagged[["tour_id", "bezirk", "fraktion", "reasons", "complaints"]], hide_index=True)
+flagged = agent_view.for_people(analysis[analysis["flagged"]])
+st.dataframe(flagged[["Tour", "Bezirk", "Fraktion", "Auffälligkeiten", "Beschwerden"]], hide_index=True)
 notice = computed_notice(
     "Regelbasierte Prüfung der Touren (Median, MAD, GPS-Schüttungen).", gw.settings.organisation
 )
@@ -156,12 +164,12 @@ components.notice_box(notice)
 cols = st.columns(3)
 cols[0].download_button(
     "Auffällige Touren (CSV)",
-    lambda: to_csv(analysis, notice),  # built when clicked, not on every rerun
+    lambda: to_csv(agent_view.for_people(analysis), notice),  # built when clicked, not on every rerun
     "touren-analyse.csv",
     "text/csv",
     icon=":material/table:",
 )
-cols[1].download_button("Auffällige Touren (Excel)", lambda: to_xlsx(analysis, notice, "Touren"), "touren-analyse.xlsx",
+cols[1].download_button("Auffällige Touren (Excel)", lambda: to_xlsx(agent_view.for_people(analysis), notice, "Touren"), "touren-analyse.xlsx",
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/grid_on:")  # fmt: skip
 if outcomes:
     last = next((o.comment for o in reversed(outcomes) if o.comment is not None), None)

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from tabulate import tabulate
 
+from workbench import german
 from workbench.agent import StepResult, result_frame
 from workbench.routes import RouteData, runs
 from workbench.ui import cache, components
@@ -23,6 +24,33 @@ TEMPLATE = {
     "gps.csv": "fahrzeug;zeit;lat;lon;schuettung\nMS-AW 1042;2025-03-04T07:12:31;51.9612;7.6251;1\n",
     "beschwerden.csv": "datum;bezirk;fraktion;kategorie;text\n2025-03-05;Altstadt;Restmüll;nicht geleert;Tonne am Markt wurde nicht geleert.\n",
 }
+
+
+# What people read instead of the data's keys (tool results, analysis columns, run table).
+LABELS = {
+    "tour_id": "Tour", "bezirk": "Bezirk", "fraktion": "Fraktion", "fahrzeug": "Fahrzeug", "flagged": "Auffällig",
+    "reasons": "Auffälligkeiten", "complaints": "Beschwerden", "laeufe": "Läufe", "laeufe_ohne_gps": "Läufe ohne GPS",
+    "menge_gemeldet_t": "Menge gemeldet (t)", "menge_gps_t": "Menge laut GPS (t)",
+    "abweichung_menge_pct": "Abweichung Menge (%)", "leerungen_gemeldet": "Leerungen gemeldet",
+    "leerungen_gps": "Leerungen laut GPS", "abweichung_leerungen_pct": "Abweichung Leerungen (%)",
+    "anteil_soll_pct": "Anteil am Soll (%)", "touren": "Touren", "gps_punkte": "GPS-Punkte",
+    "beschwerden": "Beschwerden", "zeitraum": "Zeitraum", "touren_geprueft": "Touren geprüft",
+    "mindestabweichung_prozent": "Mindestabweichung (%)",
+    "median_abweichung_alle_prozent": "Median der Abweichung aller Touren (%)",
+    "unauffaellige_touren": "Unauffällige Touren", "nicht_zuordenbar": "Nicht zuordenbare Beschwerden",
+    "kategorie": "Kategorie", "anzahl": "Anzahl", "datum": "Datum", "lauf_datum": "Lauf am",
+    "mehrdeutig": "Mehrdeutig", "gps_vorhanden": "GPS vorhanden",
+}  # fmt: skip
+
+
+def label(name: str) -> str:
+    """The German label of a data key; an unknown key readable at least ("max_anzahl" -> "Max anzahl")."""
+    return LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table with German column names (values unchanged; exports turn truth values into ja/nein)."""
+    return frame.rename(columns={c: label(str(c)) for c in frame.columns})
 
 
 def template_zip() -> bytes:
@@ -62,10 +90,10 @@ def step_card(outcome: StepResult, key: str) -> None:
             numbers = {k: v for k, v in (run.result or {}).items() if isinstance(v, int | float | str)}
             if numbers:
                 cols = st.columns(min(4, len(numbers)))
-                for col, (label, value) in zip(cols, list(numbers.items())[:4], strict=False):
-                    col.metric(label.replace("_", " "), value)
+                for col, (name, value) in zip(cols, list(numbers.items())[:4], strict=False):
+                    col.metric(label(name), german.number(value) if not isinstance(value, str) else value)
             if frame is not None:
-                st.dataframe(frame, hide_index=True, key=f"{key}_table_{index}")
+                st.dataframe(for_people(frame), hide_index=True, key=f"{key}_table_{index}")
             problems = (run.result or {}).get("datenprobleme")
             if problems:
                 st.warning(
