@@ -279,3 +279,34 @@ def test_privacy_check_page(workbench_env, fake_ollama, fake_openai):
     at.text_area(key="privacy_text").set_value("Drei Ideen für das Stadtfest.").run()
     assert "Schutzstufe 1 ist möglich" in texts(at.success)
     assert fake_ollama.requests == [] and fake_openai.requests == []  # the check sends nothing
+
+
+def test_a_long_held_back_input_shows_the_choices_first_and_only_the_passages_around_the_findings(
+    workbench_env, fake_openai
+):
+    filler = [f"Die Sitzung beginnt um 17 Uhr im Ratssaal; Tagesordnungspunkt {n} folgt." for n in range(460)]
+    filler[40] = "Bitte überweisen Sie auf DE89 3704 0044 0532 0130 00."
+    filler[400] = "Rückfragen an Frau Dr. Claudia Vogel, Lindenstraße 12, 48143 Münster."
+    text = "\n".join(filler)
+    at = load("views/chat.py", schutzstufe=1, endpoint_id="openai")
+    at.chat_input[0].set_value(text).run()
+    no_exception(at)
+    marked = next(m.value for m in at.markdown if "<mark" in m.value)
+    shown = {n for n in range(460) if f"Tagesordnungspunkt {n} folgt" in marked}
+    assert shown == {38, 39, 41, 42, 398, 399, 401, 402}  # two lines before and after each finding
+    assert marked.count("…") == 1  # two passages
+    assert "Der Text hat 460 Zeilen" in texts(at.caption)
+    order = [getattr(e, "key", None) or getattr(e, "value", "") for e in at.main]
+    button_at = order.index("chat_privacy_stufe2")
+    text_at = next(i for i, v in enumerate(order) if isinstance(v, str) and "<mark" in v)
+    assert button_at < text_at  # the actions do not sit below 460 lines
+    assert at.text_area(key="chat_editor_1").value == text  # the whole text is still there to edit
+    assert fake_openai.requests == []
+
+
+def test_passages_of_a_short_text_are_the_whole_text():
+    from workbench.privacy import scan
+    from workbench.ui.privacy_panel import passages
+
+    short = "Frau Dr. Claudia Vogel, Lindenstraße 12, 48143 Münster"
+    assert passages(short, scan(short)) == [(0, len(short))]

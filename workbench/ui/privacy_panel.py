@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
 import html
+import re
 from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
 
+from workbench import german
 from workbench.errors import PrivacyRefused
 from workbench.policy import OPTION_CONFIRM, OPTION_PSEUDONYMIZE, OPTION_STUFE_2, Schutzstufe
 from workbench.privacy import Finding
@@ -31,20 +34,70 @@ _COLOURS = {
 }
 
 
-def highlight(text: str, findings: Sequence[Finding]) -> None:
-    """The text with every finding marked and labelled; the text itself is escaped, never interpreted."""
+def _marked(text: str, findings: Sequence[Finding], offset: int = 0) -> str:
+    """HTML of `text` (which starts at `offset` of the checked text) with its findings marked; escaped."""
     parts: list[str] = []
     last = 0
     for finding in sorted(findings, key=lambda f: f.start):
-        parts.append(html.escape(text[last : finding.start]))
+        start, end = finding.start - offset, finding.end - offset
+        parts.append(html.escape(text[last:start]))
         colour = _COLOURS.get(finding.kind, "#ffec99")
         parts.append(
             f'<mark style="background:{colour};padding:0 .15em;border-radius:.2em" title="{html.escape(finding.label)}">'
-            f"{html.escape(finding.text)}<sub style='font-size:.65em;margin-left:.2em'>{html.escape(finding.label)}</sub></mark>"
+            f"{html.escape(text[start:end])}<sub style='font-size:.65em;margin-left:.2em'>{html.escape(finding.label)}</sub></mark>"
         )
-        last = finding.end
+        last = end
     parts.append(html.escape(text[last:]))
-    body = "".join(parts).replace("\n", "<br>")
+    return "".join(parts).replace("\n", "<br>")
+
+
+# A text longer than this is shown as the passages around its findings, not whole.
+SHORT_TEXT_CHARS = 1500
+LINES_AROUND = 2
+
+
+def passages(
+    text: str, findings: Sequence[Finding], lines_around: int = LINES_AROUND
+) -> list[tuple[int, int]]:
+    """Character ranges to show: the whole text when it is short, else the lines around each finding (merged)."""
+    if len(text) <= SHORT_TEXT_CHARS or not findings:
+        return [(0, len(text))]
+    starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    last_line = len(starts) - 1
+    windows: list[list[int]] = []
+    for finding in sorted(findings, key=lambda f: f.start):
+        first = max(0, bisect.bisect_right(starts, finding.start) - 1 - lines_around)
+        last = min(
+            last_line, bisect.bisect_right(starts, max(finding.start, finding.end - 1)) - 1 + lines_around
+        )
+        if windows and first <= windows[-1][1] + 1:
+            windows[-1][1] = max(windows[-1][1], last)
+        else:
+            windows.append([first, last])
+    return [
+        (starts[first], starts[last + 1] - 1 if last < last_line else len(text)) for first, last in windows
+    ]
+
+
+def highlight(text: str, findings: Sequence[Finding]) -> None:
+    """The text with every finding marked and labelled; a long text only around its findings.
+
+    The text itself is escaped, never interpreted.
+    """
+    ranges = passages(text, findings)
+    blocks = []
+    for start, end in ranges:
+        inside = [f for f in findings if start <= f.start and f.end <= end]
+        blocks.append(_marked(text[start:end], inside, start))
+    if len(ranges) > 1 or ranges[0] != (0, len(text)):
+        lines = text.count("\n") + 1
+        st.caption(
+            f"Der Text hat {german.plural(lines, 'Zeile', 'Zeilen')}; gezeigt "
+            f"{'wird die Stelle' if len(ranges) == 1 else 'werden die Stellen'} um die Fundstellen "
+            f"(je {LINES_AROUND} Zeilen davor und danach). Den ganzen Text finden Sie im Eingabefeld."
+        )
+    separator = '<div style="text-align:center;color:#555">…</div>'
+    body = separator.join(blocks)
     st.markdown(
         f'<div style="line-height:1.9;border:1px solid #ddd;border-radius:.5em;padding:.75em 1em">{body}</div>',
         unsafe_allow_html=True,
@@ -85,11 +138,6 @@ def held_back(
     one, otherwise None (the caller keeps the text in an editable box).
     """
     st.warning(f"**{exc.title}:** {exc.user_message}", icon=":material/shield_person:")
-    last_message = max((item.message for item in exc.findings), default=0)
-    highlight(text, [item.finding for item in exc.findings if item.message == last_message])
-    earlier = [item for item in exc.findings if item.message != last_message]
-    if earlier:
-        st.caption(f"Weitere {len(earlier)} Fundstelle(n) im bisherigen Gesprächsverlauf.")
     choice = None
     with st.container(horizontal=True):
         if st.button(
@@ -117,4 +165,12 @@ def held_back(
                 choice = OPTION_CONFIRM
     if editable:
         st.caption("Oder bearbeiten Sie den Text unten und entfernen Sie die markierten Angaben.")
+    # the text comes after the choices: a long one would push them far down the page
+    last_message = max((item.message for item in exc.findings), default=0)
+    highlight(text, [item.finding for item in exc.findings if item.message == last_message])
+    earlier = [item for item in exc.findings if item.message != last_message]
+    if earlier:
+        st.caption(
+            f"Weitere {german.plural(len(earlier), 'Fundstelle', 'Fundstellen')} im bisherigen Gesprächsverlauf."
+        )
     return choice
