@@ -360,7 +360,9 @@ def test_verlauf_page_csv_exports_are_neutralised(workbench_env):
     assert not at.exception, [e.value for e in at.exception]
     files = downloads(at)
     verlauf = assert_inert_csv(files["Verlauf (CSV)"])
-    assert verlauf[0][:5] == ["created_at", "purpose", "schutzstufe", "endpoint_id", "model"]
+    assert verlauf[0][:5] == ["Zeitpunkt", "Seite / Übung", "Schutzstufe", "Dienst", "Modell"]
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr", verlauf[1][0])  # German, not ISO
+    assert verlauf[1][7] == "'-x" and verlauf[1][9] == "3"  # reason code kept when unknown, neutralised
     assert [row[4] for row in verlauf[1:]] == ["'" + EVIL] * 3
     protocol = assert_inert_csv(files["Protokoll für den Datenschutz (CSV)"])
     assert protocol[0] == ["Schutzstufe", "Dienst", "Ort", "Entscheidung", "Anzahl"]

@@ -47,16 +47,12 @@ cols[0].metric("Teilnehmende", summary.participants)
 cols[1].metric("Anfragen", int(summary.runs["Anfragen"].sum()) if len(summary.runs) else 0)
 cols[2].metric("Bewertete Vergleiche", summary.rating_count)
 if len(summary.runs):
-    st.plotly_chart(
-        px.bar(summary.runs, x="Übung", y="Anfragen", title="Anfragen je Übung"),
-        width="stretch",
-        key="ev_runs",
-    )
+    components.chart(px.bar(summary.runs, x="Übung", y="Anfragen", title="Anfragen je Übung"), key="ev_runs")
 if len(summary.ratings):
-    st.plotly_chart(
+    components.chart(
         px.bar(summary.ratings, x="Übung", y="Anzahl", color="Urteil", barmode="stack",
                title="Bewertungen der Vergleiche je Übung (je Vergleich einmal gezählt)"),
-        width="stretch", key="ev_ratings",
+        key="ev_ratings",
     )  # fmt: skip
 else:
     st.caption("Noch keine Bewertungen.")

@@ -6,7 +6,14 @@ import streamlit as st
 
 from workbench.access import Action
 from workbench.exports import to_csv
-from workbench.history import STORAGE_ERRORS, default_data_dir, describe_problem, retention_text
+from workbench.history import (
+    RUN_COLUMNS,
+    STORAGE_ERRORS,
+    default_data_dir,
+    describe_problem,
+    readable_runs,
+    retention_text,
+)
 from workbench.transparency import computed_notice
 from workbench.ui import components, state
 
@@ -47,13 +54,18 @@ else:
         runs = runs[runs["purpose"].isin(purposes)]
     if levels:
         runs = runs[runs["schutzstufe"].isin(levels)]
-    shown = runs[["created_at", "purpose", "schutzstufe", "endpoint_id", "model", "location", "decision", "reason",
-                  "findings", "prompt_tokens", "completion_tokens", "ttft_s", "total_s", "rating"]]  # fmt: skip
-    st.dataframe(shown, hide_index=True)
+    records = runs[list(RUN_COLUMNS)]
+    shown = readable_runs(records)
+    st.dataframe(
+        shown, hide_index=True,
+        column_config={name: st.column_config.NumberColumn(format="localized") for name in
+                       ("Tokens Eingabe", "Tokens Ausgabe", "Erstes Token (s)", "Dauer (s)")},
+    )  # fmt: skip
     cols = st.columns(2)
     cols[0].download_button("Verlauf (CSV)", to_csv(shown, None), "verlauf.csv", "text/csv",
                             icon=":material/table:")  # fmt: skip
-    cols[1].download_button("Verlauf (JSON)", json.dumps(shown.to_dict("records"), ensure_ascii=False, default=str, indent=2),
+    # JSON is for programs: the run log's own keys and ISO timestamps
+    cols[1].download_button("Verlauf (JSON)", json.dumps(records.to_dict("records"), ensure_ascii=False, default=str, indent=2),
                             "verlauf.json", "application/json", icon=":material/data_object:")  # fmt: skip
 
 st.subheader("Protokoll für den Datenschutz")

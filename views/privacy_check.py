@@ -63,11 +63,12 @@ if findings:
     left, right = st.columns([1, 2])
     left.metric("Fundstellen", len(findings))
     frame = pd.DataFrame({"Art": [KIND_LABELS[k] for k in counts], "Anzahl": list(counts.values())})
-    right.plotly_chart(
+    components.chart(
         px.bar(frame, x="Anzahl", y="Art", orientation="h", height=60 + 32 * len(counts)).update_layout(
             margin=dict(l=0, r=0, t=0, b=0), yaxis_title=None, xaxis_dtick=1
         ),
-        width="stretch",
+        key="pc_chart",
+        container=right,
     )
     st.subheader("Fundstellen im Text")
     privacy_panel.highlight(text, findings)

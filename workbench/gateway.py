@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from workbench import german
 from workbench.backends import Backend, JSONDict, ModelInfo, PullProgress, ToolCall, Usage, create_backend
 from workbench.config import Endpoint, Settings
 from workbench.errors import PolicyRefused, PrivacyRefused, StreamInterrupted, StreamRedactor, WorkbenchError
@@ -134,11 +135,11 @@ class Result:
         """German token figures; a server that did not report them says so instead of showing 0."""
 
         def count(value: int | None) -> str:
-            return "nicht gemeldet" if value is None else _german_int(value)
+            return "nicht gemeldet" if value is None else german.number(value)
 
         summary = f"Tokens: {count(self.usage.prompt_tokens)} Eingabe / {count(self.usage.completion_tokens)} Ausgabe"
         speed = self.tokens_per_second  # only when measured: reported tokens and a generation time
-        return summary + (f" · {speed:.1f} Tokens/s".replace(".", ",") if speed else "")
+        return summary + (f" · {german.number(speed, 1)} Tokens/s" if speed else "")
 
     def markdown(self, title: str = "") -> str:
         return export_markdown(self.text, self.notice, title)
@@ -154,16 +155,11 @@ class Result:
         return export_json(self.text, self.notice, privacy=privacy)
 
 
-def _german_int(value: int) -> str:
-    """A whole number with German thousands separators: 2.048."""
-    return f"{value:,}".replace(",", ".")
-
-
 def _stop_explanation(stopped: str, tokens: int) -> str:
     """Why an answer ended early, for the notice: the length limit or a loop."""
     if stopped == "limit":
         return (
-            f"Die Antwort wurde nach {_german_int(tokens)} Tokens beendet (Längengrenze max_tokens); sie kann "
+            f"Die Antwort wurde nach {german.number(tokens)} Tokens beendet (Längengrenze max_tokens); sie kann "
             "mitten im Satz abbrechen."
         )
     if stopped == "repetition":
@@ -411,7 +407,7 @@ class EndpointStatus:
     @property
     def summary(self) -> str:
         """What the server is and how many models it offers, e.g. "Ollama 0.6.1, 2 Modelle"."""
-        return f"{self.version}, {len(self.models)} Modelle"
+        return f"{self.version}, {german.plural(len(self.models), 'Modell', 'Modelle')}"
 
 
 class Gateway:

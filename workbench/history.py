@@ -469,3 +469,47 @@ def _workshop(row: Any) -> dict[str, Any]:
         "topics": json.loads(row["topics"]) if row["topics"] else [],
         "created_by": row["created_by"],
     }
+
+
+# The Verlauf as people read it: German column names, dates and reasons (the JSON export keeps the keys).
+RUN_COLUMNS = {
+    "created_at": "Zeitpunkt", "purpose": "Seite / Übung", "schutzstufe": "Schutzstufe", "endpoint_id": "Dienst",
+    "model": "Modell", "location": "Ort", "decision": "Entscheidung", "reason": "Grund",
+    "findings": "Fundstellen", "prompt_tokens": "Tokens Eingabe", "completion_tokens": "Tokens Ausgabe",
+    "ttft_s": "Erstes Token (s)", "total_s": "Dauer (s)", "rating": "Bewertung",
+}  # fmt: skip
+REASONS = {
+    "no_findings": "keine Fundstellen",
+    "findings_stay_local": "Fundstellen, Dienst lokal",
+    "pseudonymized": "pseudonymisiert gesendet",
+    "confirmed": "trotz Fundstellen bestätigt",
+    "personal_data_at_stufe_1": "personenbezogene Daten, öffentlicher Dienst",
+    "local_endpoint": "lokaler Dienst",
+    "public_endpoint_at_stufe_1": "öffentlicher Dienst, Schutzstufe 1",
+    "public_endpoint_at_stufe_2": "öffentlicher Dienst auf Schutzstufe 2 gesperrt",
+    "invalid_schutzstufe": "keine gültige Schutzstufe",
+    "unknown_endpoint": "unbekannter Dienst",
+    "unclassified_endpoint": "Dienst ohne Einstufung",
+}
+_PLACES = {"lokal": "lokal", "oeffentlich": "öffentlich"}
+
+
+def readable_runs(frame: pd.DataFrame) -> pd.DataFrame:
+    """The run log's rows with German headings, dates, places, reasons and finding kinds."""
+    from workbench.german import when
+    from workbench.privacy import KIND_LABELS
+
+    def findings(raw: object) -> str:
+        counts = json.loads(raw) if isinstance(raw, str) and raw else {}
+        return ", ".join(f"{KIND_LABELS.get(kind, kind)}: {count}" for kind, count in counts.items())
+
+    shown = frame[[c for c in RUN_COLUMNS if c in frame.columns]].copy()
+    if "created_at" in shown:
+        shown["created_at"] = shown["created_at"].map(when)
+    if "location" in shown:
+        shown["location"] = shown["location"].map(lambda v: _PLACES.get(v, v))
+    if "reason" in shown:
+        shown["reason"] = shown["reason"].map(lambda v: REASONS.get(v, v))
+    if "findings" in shown:
+        shown["findings"] = shown["findings"].map(findings)
+    return shown.rename(columns=RUN_COLUMNS)

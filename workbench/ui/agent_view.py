@@ -107,16 +107,17 @@ def step_card(outcome: StepResult, key: str) -> None:
 
 def charts(key: str, data: RouteData, analysis: pd.DataFrame) -> None:
     """The four charts of a finished run; built once per data set (`key`) and chart, then reused."""
-    st.plotly_chart(cache.figure(f"{key}:deviation", lambda: _deviation_chart(analysis)), width="stretch",
-                    key="ag_chart_deviation")  # fmt: skip
+    components.chart(
+        cache.figure(f"{key}:deviation", lambda: _deviation_chart(analysis)), key="ag_chart_deviation"
+    )
     run_table = _run_table(key, data)
     worst = analysis[analysis["flagged"]]["tour_id"].tolist()[:5]
     over_time = run_table[run_table["tour_id"].isin(worst)]
     if not over_time.empty:
-        st.plotly_chart(
+        components.chart(
             cache.figure(f"{key}:time", lambda: px.line(over_time, x="datum", y="abweichung_menge_pct", color="tour_id", markers=True,
-                    title="Die auffälligsten Touren im Zeitverlauf", labels={"datum": "Datum", "abweichung_menge_pct": "Abweichung (%)"})),
-            width="stretch", key="ag_chart_time",
+                    title="Die auffälligsten Touren im Zeitverlauf", labels={"datum": "Datum", "abweichung_menge_pct": "Abweichung (%)", "tour_id": "Tour"})),
+            key="ag_chart_time",
         )  # fmt: skip
     left, right = st.columns(2)
     with left:
@@ -135,18 +136,14 @@ def charts(key: str, data: RouteData, analysis: pd.DataFrame) -> None:
                 points = data.gps[(data.gps["fahrzeug"] == vehicle) & (data.gps["zeit"].dt.date == day)]
                 return track_map(points, f"Tour {tour} am {day:%d.%m.%Y}")
 
-            st.plotly_chart(
-                cache.figure(f"{key}:map:{tour}:{day}", build_map), width="stretch", key="ag_chart_map"
-            )
+            components.chart(cache.figure(f"{key}:map:{tour}:{day}", build_map), key="ag_chart_map")
     with right:
 
         def build_complaints() -> go.Figure:
             by_district = data.complaints.groupby("bezirk").size().rename("Beschwerden").reset_index()
             return px.bar(by_district, x="bezirk", y="Beschwerden", title="Beschwerden je Bezirk", labels={"bezirk": "Bezirk"})  # fmt: skip
 
-        st.plotly_chart(
-            cache.figure(f"{key}:complaints", build_complaints), width="stretch", key="ag_chart_complaints"
-        )
+        components.chart(cache.figure(f"{key}:complaints", build_complaints), key="ag_chart_complaints")
 
 
 def _deviation_chart(analysis: pd.DataFrame) -> go.Figure:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Any
+
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
+from workbench import german
 from workbench.config import Settings
 from workbench.errors import WorkbenchError
 from workbench.gateway import Gateway, Result
@@ -44,8 +48,8 @@ def notice_box(notice: Notice) -> None:
 def result_metrics(result: Result) -> str:
     parts = [f"{result.model} · {result.endpoint.label}"]
     if result.ttft_s is not None:
-        parts.append(f"erstes Token nach {result.ttft_s:.2f} s")
-    parts.append(f"gesamt {result.total_s:.2f} s")
+        parts.append(f"erstes Token nach {german.number(result.ttft_s, 2)} s")
+    parts.append(f"gesamt {german.number(result.total_s, 2)} s")
     parts.append(result.token_summary())
     return " · ".join(parts)
 
@@ -102,3 +106,55 @@ def show_record_problem(gateway: Gateway) -> None:
         return
     shown.add(problem)
     st.warning(f"**Anfrageprotokoll:** {problem}", icon=":material/history_toggle_off:")
+
+
+def chart(figure: Any, key: str, container: Any = None) -> None:
+    """A Plotly chart in German: decimal comma and thousands point, dates as 09.03. (not "Mar 9")."""
+    figure.update_layout(separators=",.")
+    for axis in ("xaxis", "yaxis"):
+        if getattr(figure.layout, axis).type == "date" or _has_dates(figure, axis[0]):
+            figure.update_layout({axis: {"tickformat": "%d.%m.", "hoverformat": "%d.%m.%Y"}})
+    (container or st).plotly_chart(figure, width="stretch", key=key)
+
+
+def _has_dates(figure: Any, letter: str) -> bool:
+    import numpy as np
+
+    for trace in figure.data:
+        values = getattr(trace, letter, None)
+        if values is not None and len(values):
+            first = values[0]
+            return isinstance(first, datetime | date | np.datetime64) or (
+                isinstance(first, str) and len(first) >= 10 and first[4] == "-" and first[7] == "-"
+            )
+    return False
+
+
+def literal(text: str) -> None:
+    """Text exactly as typed: no Markdown, no HTML, every line break kept (a prompt, not a document)."""
+    st.text(text, width="stretch")
+
+
+# Keyboard users must see where the focus is (WCAG 2.4.7, with 3:1 against the page as for other
+# states, 1.4.11). Streamlit marks focused links, help icons, expanders and radio options only with a
+# faint background tint; a ring in the primary colour replaces it. The same style hides the container
+# of the language script below, which would otherwise leave a gap at the top of every page.
+_PAGE_STYLE = """<style>
+a:focus-visible, button:focus-visible, summary:focus-visible, [role="tab"]:focus-visible,
+label:has(input[type="radio"]:focus-visible), label:has(input[type="checkbox"]:focus-visible) {
+  outline: 2px solid #1f5c99 !important;
+  outline-offset: 1px;
+}
+[data-testid="stElementContainer"]:has(#wb-page-language) { display: none; }
+</style>"""
+# Streamlit's page says lang="en"; screen readers would read the German text with English rules
+# (WCAG 3.1.1). A fixed script, no input from anywhere.
+_PAGE_LANGUAGE = (
+    '<span id="wb-page-language" hidden></span><script>document.documentElement.lang = "de";</script>'
+)
+
+
+def page_setup() -> None:
+    """Focus ring and page language, once per script run before anything else is drawn."""
+    st.html(_PAGE_STYLE)
+    st.html(_PAGE_LANGUAGE, unsafe_allow_javascript=True)

@@ -131,7 +131,7 @@ def chart(frame: pd.DataFrame, column: str, title: str) -> None:
     content = cache.digest(
         {f"{column}\0{title}": pd.util.hash_pandas_object(counts, index=False).to_numpy().tobytes()}
     )
-    st.plotly_chart(cache.figure(f"sponsors:{content}", build), width="stretch", key=f"sp_chart_{column}")
+    components.chart(cache.figure(f"sponsors:{content}", build), key=f"sp_chart_{column}")
 
 
 def model_check(check: ModelCheck) -> None:

@@ -107,7 +107,7 @@ def show(gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict[str, 
             "Der Plan erfüllt alle Vorgaben: Dauer, Reihenfolge ohne Lücken, alle Personen, Anzahl der Formate.",
             icon=":material/check_circle:",
         )
-    st.plotly_chart(timeline(plan), width="stretch", key=key(usecase, "timeline"))
+    components.chart(timeline(plan), key=key(usecase, "timeline"))
     frame = plan.frame()
     st.dataframe(frame, hide_index=True)
     components.result_footer(result, key=key(usecase, "plan_result"))

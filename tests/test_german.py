@@ -1,0 +1,99 @@
+"""German forms on screen, in charts and exports: numbers, plurals, dates, chart axes, the Verlauf table."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import plotly.express as px
+import pytest
+
+from workbench import german
+from workbench.history import readable_runs
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "shown"),
+    [
+        (0.03, None, "0,03"),
+        (9524.2, 1, "9.524,2"),
+        (9524.25, None, "9.524,25"),
+        (2048, None, "2.048"),
+        (3.0, None, "3"),
+        (0.0349, 2, "0,03"),
+        (-1234567.891, 2, "-1.234.567,89"),
+        (True, None, "ja"),
+        (float("nan"), None, "–"),
+        ("Text", None, "Text"),
+    ],
+)
+def test_numbers_have_a_decimal_comma_and_a_thousands_point(value, decimals, shown):
+    assert german.number(value, decimals) == shown
+
+
+def test_plurals_and_dates():
+    assert german.plural(1, "Modell", "Modelle") == "1 Modell"
+    assert german.plural(0, "Modell", "Modelle") == "0 Modelle"
+    assert german.plural(1200, "Zeile", "Zeilen") == "1.200 Zeilen"
+    assert german.when("2026-12-03T09:05:00+01:00") == "03.12.2026, 09:05 Uhr"
+    assert german.when(datetime(2026, 3, 9, 7, 30)) == "09.03.2026, 07:30 Uhr"
+    assert german.when(date(2026, 3, 9)) == "09.03.2026"
+    assert german.when("kein Datum") == "kein Datum"
+
+
+def test_one_model_is_one_model():
+    from workbench.config import load_settings
+    from workbench.gateway import EndpointStatus
+    from workbench.policy import Decision
+
+    endpoint = load_settings(env={}).endpoint("ollama")
+    status = EndpointStatus(
+        endpoint,
+        Decision(True, "local_endpoint", ""),
+        None,
+        checked=True,
+        version="Ollama 0.6.5",
+        models=(object(),),
+    )
+    assert status.summary == "Ollama 0.6.5, 1 Modell"
+
+
+def test_charts_use_german_separators_and_dates(monkeypatch):
+    import streamlit as st
+
+    from workbench.ui import components
+
+    shown = []
+    monkeypatch.setattr(st, "plotly_chart", lambda figure, **_: shown.append(figure))
+    over_time = px.line(
+        pd.DataFrame({"datum": pd.to_datetime(["2026-03-09", "2026-04-06"]), "wert": [1.5, 2.5]}),
+        x="datum",
+        y="wert",
+    )
+    components.chart(over_time, key="a")
+    numbers = px.bar(pd.DataFrame({"Übung": ["A"], "Anfragen": [1200]}), x="Übung", y="Anfragen")
+    components.chart(numbers, key="b")
+    assert shown[0].layout.separators == ",." and shown[0].layout.xaxis.tickformat == "%d.%m."
+    assert shown[0].layout.xaxis.hoverformat == "%d.%m.%Y"
+    assert shown[1].layout.separators == ",." and shown[1].layout.xaxis.tickformat is None  # no date axis
+
+
+def test_the_verlauf_table_speaks_german():
+    runs = pd.DataFrame(
+        {
+            "created_at": ["2026-12-03T09:05:00+01:00"], "purpose": ["chat"], "schutzstufe": [1],
+            "endpoint_id": ["openai"], "model": ["gpt-4o-mini"], "location": ["oeffentlich"],
+            "decision": ["abgelehnt"], "reason": ["personal_data_at_stufe_1"], "findings": ['{"IBAN": 1}'],
+            "prompt_tokens": [None], "completion_tokens": [None], "ttft_s": [None], "total_s": [None],
+            "rating": [None],
+        }
+    )  # fmt: skip
+    shown = readable_runs(runs)
+    assert list(shown.columns)[:4] == ["Zeitpunkt", "Seite / Übung", "Schutzstufe", "Dienst"]
+    row = shown.iloc[0]
+    assert row["Zeitpunkt"] == "03.12.2026, 09:05 Uhr" and row["Ort"] == "öffentlich"
+    assert row["Grund"] == "personenbezogene Daten, öffentlicher Dienst"
+    assert row["Fundstellen"] == "IBAN (Bankverbindung): 1"
+    assert not {"created_at", "endpoint_id", "no_findings", "findings_stay_local"} & set(
+        shown.astype(str).values.ravel()
+    )
