@@ -12,6 +12,12 @@ Three tables for the invented "Musterstadt":
   sponsors from town that are not in the register (associations, private persons, doctors' practices).
 - ``truth``: which sponsor row is which register row, and why (``art``).
 
+With ``review_cases`` a handful of sponsors join the list whose typed name alone does not settle which
+company is meant, or whether any is (``art`` "prüffall"): a company typed without the legal form that
+tells it from a namesake with another one, strong abbreviations, a name close to two companies, clubs
+named like a company. A matcher should put them up for review; the truth says whether to accept the
+proposed company or reject it. The app's sample (``build_app_sample``) has them.
+
 Everything is invented and deterministic for a seed. ``python -m sample_data.sponsors`` rewrites the
 CSV files beside this module (the register as a German Excel export: ``;``, UTF-8 with BOM, decimal
 comma; the sponsor list in Windows cp1252).
@@ -22,6 +28,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -56,7 +63,15 @@ VARIANT = "variante"
 OUTSIDE = "auswärts"
 NOT_REGISTERED = "nicht im Register"
 LOOKALIKE = "doppelgänger"
-ARTEN = (EXACT, VARIANT, OUTSIDE, NOT_REGISTERED, LOOKALIKE)
+REVIEW = "prüffall"
+ARTEN = (EXACT, VARIANT, OUTSIDE, NOT_REGISTERED, LOOKALIKE, REVIEW)
+
+# Kinds of review cases (``review_cases``), one sponsor each (the clubs two); the app's sample has:
+FORM_SIBLING = "rechtsform_geschwister"  # "Steuerberatung Kemper": the e.K. or the GmbH of the name?
+STRONG_ABBREVIATION = "starke_abkuerzung"  # "Gartengest. Weber" for "Gartengestaltung Weber"
+TWO_CANDIDATES = "zwei_kandidaten"  # "Versich.-Agentur Bußmann": two agencies Bußmann, Hans and Andreas
+CLUB = "verein_mit_firmenwort"  # "SV Regenbogen", a club, beside "Regenbogen IT-Service GmbH"
+REVIEW_KINDS = (FORM_SIBLING, STRONG_ABBREVIATION, TWO_CANDIDATES, CLUB)
 
 # Shares of the sponsor list (the rest are register companies).
 OUTSIDE_SHARE = 0.15
@@ -510,6 +525,21 @@ _OUTSIDE_NOUNS = (
     "Getränkemarkt", "Orgelbau", "Kältetechnik",
 )  # fmt: skip
 
+# Review cases: the first word of a trade cut short, as on a hand-typed list. Beyond the usual
+# abbreviations ("Str.", "Gebr."), a reader still sees the company, a string comparison only half.
+_STRONG_ABBREVIATIONS = {
+    "Autohaus": "Autoh.",
+    "Gartengestaltung": "Gartengest.",
+    "Hausverwaltung": "Hausverw.",
+    "Krankengymnastik": "Krankengym.",
+    "Steuerberatung": "Steuerber.",
+    "Versicherungsagentur": "Versich.-Agentur",
+}
+# Clubs are written short ("TV" Turnverein, "SV" Sportverein, "SC" Sportclub, "TC" Tennisclub); a club
+# named like register firms ("SC Wasserturm") needs a long name word to come close to them.
+_CLUB_ABBREVIATIONS = ("TV", "SV", "SC", "TC")
+_CLUB_WORD_MIN = 8
+
 AMOUNTS_COMPANY = (100, 150, 200, 250, 300, 400, 500, 750, 1000, 1250, 1500, 2000, 2500, 3000, 5000)
 AMOUNTS_PRIVATE = (50, 75, 100, 150, 200, 250, 300, 500)
 
@@ -735,7 +765,8 @@ class Sample(NamedTuple):
     companies: pd.DataFrame
     sponsors: pd.DataFrame
     truth: pd.DataFrame
-    variant_kinds: tuple[tuple[str, ...], ...]  # per sponsor row: the variant kinds applied (empty if none)
+    # per sponsor row: the variant kinds applied (empty if none); for a review case its kind (REVIEW_KINDS)
+    variant_kinds: tuple[tuple[str, ...], ...]
 
 
 def _weighted(rng: random.Random, weights: dict[str, float]) -> str:
@@ -981,6 +1012,24 @@ class _Builder:
                 sibling.district, sibling.street = company.district, company.street
             self.companies.append(sibling)
             self.sibling_keys.add(company.key)
+
+    def append_form_sibling(self, company: _Company, form: str) -> _Company:
+        """A company with the same words as `company` and another legal form, in the same district,
+        appended to the (already numbered) register."""
+        suffix = "" if form == "Einzelunternehmen" else form
+        sibling = _Company(
+            company.base, form, suffix, company.activity, company.key, district=company.district
+        )
+        if form in SOLE_TRADERS:
+            first, surname, _ = self._person()
+            sibling.inhaber = f"{first} {surname}"
+        self._place(sibling)
+        sibling.index = len(self.companies)
+        last = int(self.companies[-1].number.removeprefix("GR-")) if self.companies else 100
+        sibling.number = f"GR-{last + self.rng.randint(1, 3):06d}"
+        self.companies.append(sibling)
+        self.sibling_keys.add(company.key)
+        return sibling
 
     def _place(self, company: _Company) -> None:
         r = self.rng
@@ -1412,13 +1461,119 @@ def _choose_sponsors(
     return chosen, sources
 
 
+_Row = tuple[str, str, str, str, _Company | None, str, tuple[str, ...]]
+
+
+def _letters(text: str) -> int:
+    return sum(ch.isalpha() for ch in text)
+
+
+def _review_rows(b: _Builder, taken: set[int], city: Callable[[], str]) -> list[_Row]:
+    """The review cases (see REVIEW_KINDS), from companies that did not sponsor otherwise; a kind is
+    left out when the register has no company for it. May append a company to the register."""
+    r = b.rng
+    rows: list[_Row] = []
+    # Not the look-alike groups of the exercise (ANCHORS), they have their own part to play; nor companies
+    # with a namesake of another legal form (``form_siblings``), which would make it three of a name.
+    free = [
+        c
+        for c in b.companies
+        if c.index not in taken and (not c.group or c.group.startswith("fam")) and c.key not in b.sibling_keys
+    ]
+    free_ids = {c.index for c in free}
+
+    def add(typed: str, company: _Company | None, contact: str, kind: str) -> None:
+        b.sponsor_names.add(typed.casefold())
+        if company:
+            taken.add(company.index)
+        amount = b.amount(company.employees if company else None)
+        rows.append((typed, city(), amount, contact, company, REVIEW, (kind,)))
+
+    def new(typed: str) -> bool:
+        return typed.casefold() not in b.sponsor_names
+
+    def surname_in(company: _Company, surname: str) -> bool:
+        return _tokens(surname)[0] in _tokens(company.base)
+
+    # A sole trader and a GmbH of the same words; the list leaves out the legal form. Only the contact
+    # person, the trader's owner, tells which one sponsored.
+    traders = [c for c in free if c.rechtsform == "e.K." and len(c.base.split()) >= 2 and new(c.base)]
+    if traders:
+        company = r.choice(traders)
+        b.append_form_sibling(company, "GmbH")
+        add(company.base, company, company.inhaber, FORM_SIBLING)
+
+    # "{Trade} {Surname}" with the trade cut short, by at least a quarter of the letters left (less is no
+    # real doubt): alone in its trade with that name, or beside a second company of the trade with the
+    # name ("Versicherungsagentur Andreas Bußmann"); then the contact person is the owner of the one meant.
+    clear: list[tuple[_Company, str]] = []
+    beside: list[tuple[_Company, str]] = []
+    for company in free:
+        words = company.base.split(" ")
+        if len(words) != 2 or words[0] not in _STRONG_ABBREVIATIONS or company.index in taken:
+            continue
+        typed = f"{_STRONG_ABBREVIATIONS[words[0]]} {words[1]}"
+        cut = _letters(company.base) - _letters(typed)
+        if not new(typed) or 4 * cut < _letters(typed):
+            continue
+        others = [
+            c
+            for c in b.companies
+            if c is not company and c.activity is company.activity and surname_in(c, words[1])
+        ]
+        if not others:
+            clear.append((company, typed))
+        elif (
+            len(others) == 1
+            and others[0].index in free_ids
+            and others[0].index not in taken
+            and company.inhaber
+            and others[0].inhaber != company.inhaber
+            and len(others[0].base) > len(company.base)
+        ):
+            beside.append((company, typed))
+    if beside:
+        company, typed = r.choice(beside)
+        add(typed, company, company.inhaber, TWO_CANDIDATES)
+    clear = [(c, typed) for c, typed in clear if c.index not in taken]
+    if clear:
+        company, typed = r.choice(clear)
+        add(typed, company, b.contact(company.inhaber), STRONG_ABBREVIATION)
+
+    # Clubs named like firms of the register ("SV Regenbogen" beside "Regenbogen IT-Service GmbH"): one
+    # word shared with one firm, one with several. Not in the register.
+    by_word: dict[str, list[_Company]] = {}
+    for company in b.companies:
+        for word in dict.fromkeys(company.base.split(" ")):
+            if word in BRANDS and len(word) >= _CLUB_WORD_MIN:
+                by_word.setdefault(word, []).append(company)
+    for pool in (
+        sorted(w for w, cs in by_word.items() if len(cs) == 1),
+        sorted(w for w, cs in by_word.items() if len(cs) > 1),
+    ):
+        names = [f"{club} {word}" for word in pool for club in _CLUB_ABBREVIATIONS]
+        names = [name for name in names if new(name) and name_key(name) not in b.owner_of_key]
+        if names:
+            add(r.choice(names), None, b.contact(), CLUB)
+    return rows
+
+
 def build_sample(
-    n_companies: int = 400, n_sponsors: int = 60, *, seed: int = 7, form_siblings: float = 0.0
+    n_companies: int = 400,
+    n_sponsors: int = 60,
+    *,
+    seed: int = 7,
+    form_siblings: float = 0.0,
+    review_cases: bool = False,
 ) -> Sample:
     """The three tables plus, per sponsor row, the variant kinds used to type it.
 
     ``form_siblings`` (0 to 1) puts that share of the register into pairs with the same words and
     another legal form (sometimes in the other word order); their sponsors keep the legal form.
+    ``review_cases`` adds up to five sponsors beyond ``n_sponsors`` (and for one of them a company at
+    the end of the register) that need a person's decision (see REVIEW_KINDS); the kind of case is
+    their variant kind. They are drawn last and put in among the others: without them, the sample is
+    the one without ``review_cases``.
     """
     if n_companies < 1 or n_sponsors < 0 or not 0.0 <= form_siblings <= 1.0:
         raise ValueError("n_companies must be >= 1, n_sponsors >= 0 and form_siblings between 0 and 1")
@@ -1428,7 +1583,7 @@ def build_sample(
     n_registered, n_lookalike, n_outside_other, n_not_registered = _counts(n_sponsors, n_companies)
     registered, sources = _choose_sponsors(b, n_registered, n_lookalike)
 
-    rows: list[tuple[str, str, str, str, _Company | None, str, tuple[str, ...]]] = []
+    rows: list[_Row] = []
 
     def city() -> str:
         return _weighted(rng, dict(CITY_SPELLINGS))
@@ -1469,6 +1624,11 @@ def build_sample(
         name, contact = b.not_registered(fixed_local)
         rows.append((name, city(), b.amount(None), contact, None, NOT_REGISTERED, ()))
     rng.shuffle(rows)
+    if review_cases:
+        taken = {row[4].index for row in rows if row[4]} | {c.index for c in sources}
+        for row in _review_rows(b, taken, city):
+            rows.insert(rng.randint(0, len(rows)), row)
+        companies = b.companies
 
     company_frame = pd.DataFrame(
         {
@@ -1507,16 +1667,29 @@ def build_sample(
 
 
 def generate(
-    n_companies: int = 400, n_sponsors: int = 60, *, seed: int = 7, form_siblings: float = 0.0
+    n_companies: int = 400,
+    n_sponsors: int = 60,
+    *,
+    seed: int = 7,
+    form_siblings: float = 0.0,
+    review_cases: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """companies, sponsors, truth (see the module docstring); deterministic for a seed."""
-    sample = build_sample(n_companies, n_sponsors, seed=seed, form_siblings=form_siblings)
+    sample = build_sample(
+        n_companies, n_sponsors, seed=seed, form_siblings=form_siblings, review_cases=review_cases
+    )
     return sample.companies, sample.sponsors, sample.truth
 
 
+def build_app_sample() -> Sample:
+    """The sample the sponsor page offers: default sizes, seed 7, with the review cases."""
+    return build_sample(review_cases=True)
+
+
 def write_sample(folder: Path = HERE) -> None:
-    """Write the three CSV files (default sizes, seed 7) the way German offices export them."""
-    companies, sponsors, truth = generate()
+    """Write the three CSV files of the app's sample the way German offices export them."""
+    sample = build_app_sample()
+    companies, sponsors, truth = sample.companies, sample.sponsors, sample.truth
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     companies.to_csv(

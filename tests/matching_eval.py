@@ -62,6 +62,29 @@ def score(result: pd.DataFrame, truth: pd.DataFrame) -> tuple[float, float]:
     return precision, recall
 
 
+def accept_all(result: pd.DataFrame) -> pd.DataFrame:
+    """The result after every uncertain match was accepted without looking."""
+    return result.assign(status=result["status"].replace(UNSURE, SURE))
+
+
+def review_by_truth(result: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
+    """The result after a person decided every uncertain match as the truth table says: a proposal of
+    the right company is accepted, any other rejected (no company)."""
+    expected = _expected(truth)
+    decided = result.copy()
+    for position, row in result[result["status"] == UNSURE].iterrows():
+        if _same(expected.get(row["sponsor_index"]), row["company_index"]):
+            decided.at[position, "status"] = SURE
+        else:
+            decided.at[position, "status"], decided.at[position, "company_index"] = "verworfen", pd.NA
+    return decided
+
+
+def sure_only(result: pd.DataFrame) -> pd.DataFrame:
+    """The matches taken without review: uncertain ones count as not found."""
+    return result[result["status"] == SURE]
+
+
 def mistakes(
     result: pd.DataFrame, truth: pd.DataFrame, sponsors: pd.DataFrame, companies: pd.DataFrame
 ) -> list[str]:

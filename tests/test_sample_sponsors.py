@@ -1,5 +1,6 @@
 """The fictional Musterstadt sponsor data: shapes, determinism, a consistent truth table, the committed
-CSV files, and enough traps (look-alikes, variants, outside firms) to make the exercise worth doing."""
+CSV files, and enough traps (look-alikes, variants, outside firms, cases for review) to make the exercise
+worth doing."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ REGISTERED = {sp.EXACT, sp.VARIANT}
 @pytest.fixture(scope="module")
 def sample() -> sp.Sample:
     return sp.build_sample()
+
+
+@pytest.fixture(scope="module")
+def app() -> sp.Sample:
+    return sp.build_app_sample()
 
 
 def _base(name: str, rechtsform: str) -> str:
@@ -81,8 +87,9 @@ def test_shapes_columns_and_index(sample):
     assert str(truth["company_index"].dtype) == "Int64"
 
 
-def test_register_columns_look_like_a_register(sample):
-    companies = sample.companies
+@pytest.mark.parametrize("name", ["sample", "app"])
+def test_register_columns_look_like_a_register(name, request):
+    companies = request.getfixturevalue(name).companies
     assert companies["Betriebsnummer"].str.fullmatch(r"GR-\d{6}").all()
     assert companies["Betriebsnummer"].is_unique
     assert set(companies["Rechtsform"]) == set(sp.LEGAL_FORMS)
@@ -134,9 +141,11 @@ def test_company_names_unique_ignoring_case(n_companies):
     assert companies["Firmenname"].map(sp.name_key).is_unique  # also without legal form, umlauts, order
 
 
-def test_cp1252_safe_texts(sample):
-    for column in sample.sponsors.columns:
-        for value in sample.sponsors[column]:
+@pytest.mark.parametrize("name", ["sample", "app"])
+def test_cp1252_safe_texts(name, request):
+    sponsors = request.getfixturevalue(name).sponsors
+    for column in sponsors.columns:
+        for value in sponsors[column]:
             value.encode("cp1252")  # raises if a character cannot be written in Windows encoding
 
 
@@ -167,11 +176,14 @@ def test_sponsor_columns(sample):
     assert set(sponsors.loc[away, "Ort"]) <= set(sp.OUTSIDE_TOWNS)
 
 
-def test_truth_is_consistent(sample):
+@pytest.mark.parametrize("name", ["sample", "app"])
+def test_truth_is_consistent(name, request):
+    sample = request.getfixturevalue(name)
     companies, sponsors, truth = sample.companies, sample.sponsors, sample.truth
     assert truth["sponsor_index"].tolist() == sponsors.index.tolist()
     assert set(truth["art"]) <= set(sp.ARTEN)
-    registered = truth["art"].isin(REGISTERED)
+    review = truth["art"] == sp.REVIEW
+    registered = truth["art"].isin(REGISTERED) | (review & truth["company_index"].notna())
     assert truth.loc[~registered, "company_index"].isna().all()
     assert (truth.loc[~registered, "Betriebsnummer"] == "").all()
     linked = truth[registered]
@@ -189,7 +201,7 @@ def test_truth_is_consistent(sample):
     # Sponsors that are not register companies never carry a register company's exact name, except
     # the outside look-alikes, whose point is exactly that.
     register_names = set(companies["Firmenname"].str.casefold())
-    for row in truth[truth["art"].isin([sp.OUTSIDE, sp.NOT_REGISTERED])].itertuples():
+    for row in truth[truth["art"].isin([sp.OUTSIDE, sp.NOT_REGISTERED, sp.REVIEW])].itertuples():
         assert sponsors.at[row.sponsor_index, "Sponsor"].casefold() not in register_names
 
 
@@ -277,19 +289,74 @@ def test_non_sponsors_cover_all_districts_and_activities(sample):
 
 
 @pytest.mark.parametrize(("n_companies", "n_sponsors"), [(1, 0), (5, 10), (30, 60), (120, 7)])
-def test_small_and_odd_sizes(n_companies, n_sponsors):
-    companies, sponsors, truth = sp.generate(n_companies, n_sponsors, seed=1)
-    assert len(companies) == n_companies
-    assert len(sponsors) == len(truth) == n_sponsors
+@pytest.mark.parametrize("review_cases", [False, True])
+def test_small_and_odd_sizes(n_companies, n_sponsors, review_cases):
+    companies, sponsors, truth = sp.generate(n_companies, n_sponsors, seed=1, review_cases=review_cases)
+    review = (truth["art"] == sp.REVIEW).sum()
+    assert review <= 5 and (review == 0 or review_cases)
+    assert len(companies) - n_companies in ((0, 1) if review_cases else (0,))
+    assert len(sponsors) == len(truth) == n_sponsors + review
     assert companies["Firmenname"].str.lower().is_unique
-    assert truth.loc[truth["art"].isin(REGISTERED), "company_index"].isin(companies.index).all()
+    assert truth["company_index"].dropna().isin(companies.index).all()
+    assert truth["company_index"].dropna().is_unique
+
+
+# ------------------------------------------------------------------------------------ review cases
+
+
+def test_without_its_review_cases_the_app_sample_is_the_default_sample(sample, app):
+    pd.testing.assert_frame_equal(app.companies.iloc[: len(sample.companies)], sample.companies)
+    kept = (app.truth["art"] != sp.REVIEW).to_numpy()
+    pd.testing.assert_frame_equal(app.sponsors[kept].reset_index(drop=True), sample.sponsors)
+    pd.testing.assert_frame_equal(
+        app.truth[kept].drop(columns="sponsor_index").reset_index(drop=True),
+        sample.truth.drop(columns="sponsor_index"),
+    )
+    assert [k for k, keep in zip(app.variant_kinds, kept, strict=True) if keep] == list(sample.variant_kinds)
+    assert (sample.truth["art"] != sp.REVIEW).all()
+
+
+def test_review_cases_give_a_person_what_it_takes_to_decide(app):
+    companies, sponsors, truth = app.companies, app.sponsors, app.truth
+    review = truth[truth["art"] == sp.REVIEW]
+    kinds = Counter(app.variant_kinds[i][0] for i in review["sponsor_index"])
+    assert kinds == {sp.FORM_SIBLING: 1, sp.STRONG_ABBREVIATION: 1, sp.TWO_CANDIDATES: 1, sp.CLUB: 2}
+    assert set(sponsors.loc[review["sponsor_index"], "Ort"]) <= IN_TOWN
+    bases = [_base(n, f) for n, f in zip(companies["Firmenname"], companies["Rechtsform"], strict=True)]
+    for row in review.itertuples():
+        kind = app.variant_kinds[row.sponsor_index][0]
+        typed = sponsors.at[row.sponsor_index, "Sponsor"]
+        contact = sponsors.at[row.sponsor_index, "Ansprechpartner"]
+        if kind == sp.CLUB:  # a club, not in the register, named with a word of register firms
+            assert pd.isna(row.company_index)
+            club, word = typed.split(" ")
+            assert club in sp._CLUB_ABBREVIATIONS and any(word in base.split(" ") for base in bases)
+            continue
+        company = companies.loc[row.company_index]
+        same_trade = companies[companies["Tätigkeit"] == company["Tätigkeit"]]
+        if kind == sp.FORM_SIBLING:  # the same words with another legal form; the owner sponsored
+            namesakes = companies[[base == typed for base in bases]]
+            assert sorted(namesakes["Rechtsform"]) == ["GmbH", "e.K."]
+            assert company["Rechtsform"] == "e.K." and contact == company["Inhaber"]
+            assert namesakes.index.max() == len(companies) - 1  # the GmbH joined the register at its end
+            continue
+        first, surname = bases[row.company_index].split(" ")
+        assert typed == f"{sp._STRONG_ABBREVIATIONS[first]} {surname}"
+        namesakes = same_trade[same_trade["Firmenname"].str.contains(surname)]
+        if kind == sp.STRONG_ABBREVIATION:  # the only one of its trade with the name
+            assert namesakes.index.tolist() == [row.company_index]
+        else:  # beside a second one of the trade with the name; the contact person is the owner
+            assert len(namesakes) == 2 and contact == company["Inhaber"]
+            assert contact not in namesakes["Inhaber"].drop(row.company_index).tolist()
+    sponsored = truth["company_index"].dropna()
+    assert sponsored.is_unique  # a review case is no company that sponsored otherwise
 
 
 # ------------------------------------------------------------------------------------------- files
 
 
-def test_committed_files_equal_a_fresh_generate():
-    companies, sponsors, truth = sp.generate()
+def test_committed_files_equal_a_fresh_app_sample(app):
+    companies, sponsors, truth = app.companies, app.sponsors, app.truth
     read = _read(sp.COMPANY_FILE, "utf-8-sig")
     assert list(read.columns) == list(sp.COMPANY_COLUMNS)
     for column in sp.COMPANY_COLUMNS:
