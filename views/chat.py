@@ -3,7 +3,7 @@
 import streamlit as st
 
 from workbench.chat import Conversation
-from workbench.ui import components, state
+from workbench.ui import components, readability, state
 from workbench.ui.ask import Ask
 
 KEY_CONVERSATION = "chat_conversation"
@@ -29,6 +29,8 @@ for index, entry in enumerate(conversation.entries):
         st.markdown(entry.content)
         if entry.result is not None:
             components.result_footer(entry.result, key=f"chat_{index}")
+    if entry.result is not None:  # below the answer, where it also stands while the answer is new
+        readability.show_single(entry.content, key=f"chat_{index}_readability")
 
 
 ask = Ask(gw, sel, "chat")
@@ -39,7 +41,9 @@ if question:
     ask.discard()  # a new question replaces one that was left unanswered
     with st.chat_message("user"):
         st.markdown(question[0])
-    ask.turn(conversation, question[0], question[1], footer_key=f"chat_{len(conversation.entries) + 1}")
+    footer = f"chat_{len(conversation.entries) + 1}"  # the answer's index, as in the loop above
+    answer = ask.turn(conversation, question[0], question[1], footer_key=footer)
+    readability.show_single(answer.text, key=f"{footer}_readability")
 
 if conversation.entries:
     st.divider()

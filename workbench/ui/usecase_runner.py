@@ -18,7 +18,7 @@ from workbench.exports import to_docx
 from workbench.gateway import Gateway, Result
 from workbench.policy import PrivacyAction, Schutzstufe
 from workbench.structured import StructuredFormatError
-from workbench.ui import components, state
+from workbench.ui import components, readability, state
 from workbench.ui.ask import Ask
 from workbench.usecases import Field, UseCase
 
@@ -139,6 +139,8 @@ def send(
     instruction: str | None = None,
 ) -> Result:
     """Send one turn of the exercise. On a refusal or an error the turn is kept for a retry (rerun)."""
+    if usecase.readability:
+        _remember_source(usecase, values, prompt)
     return asker(gw, sel, usecase).turn(
         conversation(usecase, values),
         f"{prompt}\n\n{instruction}" if instruction else prompt,
@@ -225,6 +227,29 @@ def history(usecase: UseCase) -> None:
             st.markdown(entry.content)
             if entry.result is not None:
                 components.result_footer(entry.result, key=key(usecase, f"turn_{index}"))
+    if usecase.readability:
+        _readability(usecase, conv)
+
+
+def _remember_source(usecase: UseCase, values: dict[str, object], prompt: str) -> None:
+    """Keep the source text a turn works on, for the readability comparison (follow-ups keep the last)."""
+    field = usecase.source_field()
+    text = str(values.get(field.name, "")).strip() if field is not None else ""
+    name = key(usecase, "readability_source")
+    if text and (text in prompt or name not in st.session_state):
+        st.session_state[name] = text
+
+
+def _readability(usecase: UseCase, conv: Conversation) -> None:
+    """Readability of the last answer, next to that of the source text it was made from."""
+    last = conv.last_result()
+    if last is None:
+        return
+    source = st.session_state.get(key(usecase, "readability_source"))
+    if source:
+        readability.show_comparison(source, last.text)
+    else:
+        readability.show_single(last.text, key=key(usecase, "readability"))
 
 
 def downloads(usecase: UseCase) -> None:

@@ -82,6 +82,11 @@ class UseCase:
     source: str = ""  # file the definition came from
     builtin: bool = True
     max_tokens: int | None = None  # the answer's length limit; None: the endpoint's max_tokens
+    readability: bool = False  # show the readability of the answer next to that of the source text
+
+    def source_field(self) -> Field | None:
+        """The field holding the text the exercise works on: the first long text or file field."""
+        return next((f for f in self.fields if f.type in ("long_text", "file")), None)
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -331,6 +336,11 @@ def parse_usecase(
         r.bad("max_tokens", "Erwartet wird eine ganze Zahl zwischen 16 und 200000, z. B. 1500.")
         max_tokens = None
 
+    readability = data.get("readability", False)
+    if not isinstance(readability, bool):
+        r.bad("readability", "Erwartet wird true oder false.")
+        readability = False
+
     columns = []
     output = data.get("output", {})
     if kind == "table":
@@ -363,6 +373,7 @@ def parse_usecase(
         source=file,
         builtin=builtin,
         max_tokens=max_tokens,
+        readability=readability,
     )
 
 
