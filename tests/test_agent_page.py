@@ -180,3 +180,17 @@ def test_downloads_are_built_when_clicked_and_carry_the_notice(workbench_env, fa
     assert "T05" in text and "Berechnet ohne KI" in text
     assert text.splitlines()[0].startswith("Tour;Bezirk;Fraktion;Fahrzeug;Auffällig;Auffälligkeiten")
     assert ";ja;" in text and "True" not in text
+
+
+def test_new_data_starts_the_agent_anew(workbench_env, fake_ollama):
+    fake_ollama.capabilities = {"llama3.2:latest": ["completion"], "mistral:latest": ["completion"]}
+    fake_ollama.replies.append(Reply(text="Kommentar zu den Beispieldaten."))
+    at = start(schutzstufe=2)
+    at.button(key="ag_next").click().run()
+    assert "Kommentar zu den Beispieldaten." in texts(at.markdown)
+    at.session_state["ag_data"] = "andere-daten"  # as if other files had been loaded before
+    at.run()
+    no_exception(at)
+    assert "Kommentar zu den Beispieldaten." not in texts(at.markdown)
+    assert "Neue Daten geladen" in texts(at.info)
+    assert at.session_state["ag_outcomes"] == []

@@ -310,3 +310,23 @@ def test_passages_of_a_short_text_are_the_whole_text():
 
     short = "Frau Dr. Claudia Vogel, Lindenstraße 12, 48143 Münster"
     assert passages(short, scan(short)) == [(0, len(short))]
+
+
+def test_a_held_back_message_does_not_stay_after_the_schutzstufe_is_changed(
+    workbench_env, fake_ollama, fake_openai
+):
+    at = load("views/chat.py", schutzstufe=1, endpoint_id="openai")
+    at.chat_input[0].set_value(TEXT).run()
+    assert "Personenbezogene Daten gefunden" in texts(at.warning)
+    at.session_state["schutzstufe"] = 2  # the sidebar switch (AppTest renders the page alone)
+    at.session_state["endpoint_id"] = "ollama"
+    at.run()
+    no_exception(at)
+    assert "Personenbezogene Daten gefunden" not in texts(at.warning)  # about the level of then
+    assert "die Meldung von vorhin gilt nicht mehr" in texts(at.info)
+    assert at.text_area(key="chat_editor_1").value == TEXT  # nothing typed is lost
+    fake_ollama.replies.append(Reply(text="Lokal beantwortet."))
+    at.button(key="chat_retry").click().run()
+    no_exception(at)
+    assert "Lokal beantwortet." in texts(at.markdown)
+    assert fake_openai.requests == []

@@ -150,3 +150,15 @@ def test_outreach_letter_with_default_sender_is_not_held_back_at_stufe_1(workben
     sent = fake_openai.chat_requests[0].body["messages"][-1]["content"]
     assert company in sent and "Absender: Stadtmarketing Musterstadt" in sent
     assert "Sehr geehrte Damen und Herren, das Stadtfest …" in texts(at.markdown)
+
+
+def test_other_tables_drop_the_old_model_results(workbench_env, fake_ollama):
+    fake_ollama.replies.append(Reply(text=json.dumps({"unternehmen": []})))
+    at = run_sample(schutzstufe=2)
+    at.button(key="sp_compare_btn").click().run()
+    assert "sp_compare" in at.session_state
+    at.session_state["sp_result_key"] = ("alte-tabelle.csv",)  # as if other tables had been matched before
+    at.run()
+    no_exception(at)
+    assert "sp_compare" not in at.session_state
+    assert "richtig genannt" not in texts(at.caption) + "".join(m.label for m in at.metric)

@@ -84,6 +84,13 @@ if mode == "Werkzeugaufrufe" and not can_call_tools:
         icon=":material/build:",
     )
 
+if st.session_state.get("ag_data") not in (None, key) and st.session_state.get("ag_outcomes"):
+    # other data: the steps, comments and any held-back step of the old data do not belong to it
+    for name in ("ag_outcomes", "ag_history", "ag_stopped"):
+        st.session_state.pop(name, None)
+    Ask(gw, sel, "ag_step", editable=False).discard()
+    st.info("Neue Daten geladen: Der Agent beginnt von vorn.", icon=":material/restart_alt:")
+st.session_state["ag_data"] = key
 outcomes = st.session_state.setdefault("ag_outcomes", [])
 history: AgentHistory = st.session_state.setdefault("ag_history", AgentHistory())
 if history.is_locked_to_stufe_2(sel.schutzstufe):

@@ -65,6 +65,15 @@ settings_key = (
 if st.button("Abgleich starten", type="primary", icon=":material/join_inner:") or (
     st.session_state.get("sp_result_key") not in (None, settings_key)
 ):
+    if st.session_state.get("sp_result_key") not in (None, settings_key):
+        # other tables or columns: the model's comparison and letters were about the old ones
+        stale = [
+            "sp_compare",
+            "sp_letters",
+            *(k for k in st.session_state if str(k).startswith("sp_") and str(k).endswith("_unresolved")),
+        ]
+        for name in stale:
+            st.session_state.pop(name, None)
     with st.spinner("Namen werden normalisiert und verglichen …"):
         result = match_sponsors(
             sponsors,

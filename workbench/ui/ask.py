@@ -18,7 +18,7 @@ from typing import Any, Literal, NoReturn
 import streamlit as st
 
 from workbench.chat import Conversation, PendingTurn
-from workbench.errors import PrivacyRefused, WorkbenchError
+from workbench.errors import PolicyRefused, PrivacyRefused, WorkbenchError
 from workbench.gateway import Gateway, Result
 from workbench.policy import PrivacyAction, parse_privacy_action
 from workbench.ui import components, privacy_panel, state
@@ -42,6 +42,7 @@ class _Unresolved:
     error: WorkbenchError
     context: Any
     serial: int  # a new editor widget for every kept question, so it starts with that question's text
+    situation: tuple[int, str | None] = (0, None)  # Schutzstufe and service when it was held back
 
 
 def no_endpoint(level: int) -> WorkbenchError:
@@ -71,11 +72,14 @@ class Ask:
         """Keep an unanswered question for the panel and start the next script run."""
         serial = st.session_state.get(f"{self.key}_serial", 0) + 1
         st.session_state[f"{self.key}_serial"] = serial
-        st.session_state[self._state_key] = _Unresolved(text, error, context, serial)
+        st.session_state[self._state_key] = _Unresolved(text, error, context, serial, self._situation())
         st.rerun()
 
     def discard(self) -> None:
         st.session_state.pop(self._state_key, None)
+
+    def _situation(self) -> tuple[int, str | None]:
+        return int(self.sel.schutzstufe), self.sel.endpoint.id if self.sel.endpoint else None
 
     def panel(self, *, edit_hint: str | None = None) -> Retry | None:
         """Show the unresolved question, if any; returns the retry when the person chose one."""
@@ -85,7 +89,20 @@ class Ask:
         choice: str | None = None
         slot = st.empty()  # cleared at once when the person decides, so the answer shows below alone
         with slot.container(border=True):
-            if isinstance(pending.error, PrivacyRefused):
+            switched_here = st.session_state.get(f"{self.key}_privacy_stufe2")  # the panel's own button
+            if (
+                isinstance(pending.error, PolicyRefused)
+                and pending.situation != self._situation()
+                and not switched_here
+            ):
+                # the gate's message was about the level or service of then; it would mislead now
+                st.info(
+                    "Sie haben seitdem die Schutzstufe oder den KI-Dienst gewechselt; die Meldung von vorhin gilt "
+                    "nicht mehr. Ihre Eingabe ist noch da: Senden Sie sie erneut, dann prüft die Werkbank sie für "
+                    "die neue Auswahl.",
+                    icon=":material/sync:",
+                )
+            elif isinstance(pending.error, PrivacyRefused):
                 local = self.gw.default_endpoint(2)
                 choice = privacy_panel.held_back(
                     pending.error,
