@@ -226,3 +226,16 @@ def test_every_page_at_stufe_2_sends_nothing_public(workbench_env, fake_openai, 
             at.button[index].click().run()
     no_exception(at)
     assert fake_openai.requests == []
+
+
+def test_a_sent_prompt_is_shown_as_typed_not_as_markdown(workbench_env, fake_ollama):
+    prompt = "Sehr geehrte Damen und Herren,\nbitte prüfen Sie den Antrag.\n---\nMit freundlichen Grüßen\n# Amt 32"
+    fake_ollama.replies.append(Reply(text="**Gern.**"))
+    at = load("views/chat.py", schutzstufe=2)
+    at.chat_input[0].set_value(prompt).run()
+    no_exception(at)
+    assert [t.value for t in at.text] == [prompt]  # literal text: line breaks kept, "---" no heading
+    assert all(prompt not in m.value for m in at.markdown)
+    assert "**Gern.**" in texts(at.markdown)  # the answer is still rendered as Markdown
+    at.run()  # and after the next rerun, from the history
+    assert [t.value for t in at.text] == [prompt]

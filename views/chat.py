@@ -26,7 +26,10 @@ if conversation.is_locked_to_stufe_2(sel.schutzstufe):
 
 for index, entry in enumerate(conversation.entries):
     with st.chat_message(entry.role):
-        st.markdown(entry.content)
+        if entry.role == "user":  # the prompt exactly as typed, not as Markdown
+            components.literal(entry.content)
+        else:
+            st.markdown(entry.content)
         if entry.result is not None:
             components.result_footer(entry.result, key=f"chat_{index}")
     if entry.result is not None:  # below the answer, where it also stands while the answer is new
@@ -40,7 +43,7 @@ question = (typed, None) if typed else (retry.text, retry.action) if retry else 
 if question:
     ask.discard()  # a new question replaces one that was left unanswered
     with st.chat_message("user"):
-        st.markdown(question[0])
+        components.literal(question[0])  # exactly as typed, not as Markdown
     footer = f"chat_{len(conversation.entries) + 1}"  # the answer's index, as in the loop above
     answer = ask.turn(conversation, question[0], question[1], footer_key=footer)
     readability.show_single(answer.text, key=f"{footer}_readability")

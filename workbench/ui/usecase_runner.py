@@ -224,7 +224,10 @@ def history(usecase: UseCase) -> None:
         return
     for index, entry in enumerate(conv.entries):
         with st.chat_message(entry.role):
-            st.markdown(entry.content)
+            if entry.role == "user":  # the prompt exactly as typed, not as Markdown
+                components.literal(entry.content)
+            else:
+                st.markdown(entry.content)
             if entry.result is not None:
                 components.result_footer(entry.result, key=key(usecase, f"turn_{index}"))
     if usecase.readability:
