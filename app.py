@@ -5,9 +5,11 @@ import logging
 import streamlit as st
 
 from workbench.errors import WorkbenchError
-from workbench.ui import access, components, sidebar, state
+from workbench.ui import access, components, german_widgets, sidebar, state
 
 st.set_page_config(page_title="KI-Werkbank", page_icon=":material/construction:", layout="wide")
+components.page_setup()
+german_widgets.apply()
 
 log = logging.getLogger("workbench.app")
 

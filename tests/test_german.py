@@ -97,3 +97,53 @@ def test_the_verlauf_table_speaks_german():
     assert not {"created_at", "endpoint_id", "no_findings", "findings_stay_local"} & set(
         shown.astype(str).values.ravel()
     )
+
+
+def test_multiselects_and_the_file_uploader_speak_german(workbench_env):
+    from tests.test_pages import load, no_exception
+    from workbench.ui import german_widgets
+
+    at = load("views/workshop.py")
+    no_exception(at)
+    placeholders = {m.key: m.proto.placeholder for m in at.multiselect}
+    assert placeholders == {"ws_exercises": "Bitte auswählen", "ws_topics": "Bitte auswählen"}
+    app = load("app.py")
+    no_exception(app)
+    styles = " ".join(h.proto.body for h in app.get("html"))
+    assert german_widgets.STYLE.strip() in styles
+    assert 'content: "Datei auswählen"' in german_widgets.STYLE and "(bis 50 MB)" in german_widgets.STYLE
+    assert '[data-key="__select_all__"]' in german_widgets.STYLE and "Alle auswählen" in german_widgets.STYLE
+
+
+def test_the_upload_size_in_the_german_note_is_the_configured_one():
+    import tomllib
+
+    from tests.conftest import ROOT
+    from workbench.ui import german_widgets
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert f"(bis {config['server']['maxUploadSize']} MB)" in german_widgets.STYLE
+
+
+def test_tables_show_numbers_and_dates_the_german_way(monkeypatch):
+    import streamlit as st
+
+    from workbench.ui import components
+
+    seen = {}
+    monkeypatch.setattr(st, "dataframe", lambda frame, **options: seen.update(options))
+    frame = pd.DataFrame(
+        {
+            "Ähnlichkeit": [95.5],
+            "Anzahl": [3],
+            "Datum": pd.to_datetime(["2026-03-09"]),
+            "ok": [True],
+            "Name": ["A"],
+        }
+    )
+    components.table(frame, column_config={"Anzahl": st.column_config.NumberColumn("Stück")})
+    config = seen["column_config"]
+    assert config["Ähnlichkeit"]["type_config"]["format"] == "localized"
+    assert config["Datum"]["type_config"]["format"] == "DD.MM.YYYY HH:mm"
+    assert config["Anzahl"]["label"] == "Stück"  # what the page set wins
+    assert "ok" not in config and "Name" not in config and seen["hide_index"] is True

@@ -229,7 +229,9 @@ def test_every_page_at_stufe_2_sends_nothing_public(workbench_env, fake_openai, 
 
 
 def test_a_sent_prompt_is_shown_as_typed_not_as_markdown(workbench_env, fake_ollama):
-    prompt = "Sehr geehrte Damen und Herren,\nbitte prüfen Sie den Antrag.\n---\nMit freundlichen Grüßen\n# Amt 32"
+    prompt = (
+        "Sehr geehrte Damen und Herren,\nbitte prüfen Sie den Antrag.\n---\nMit freundlichen Grüßen\n# Amt 32"
+    )
     fake_ollama.replies.append(Reply(text="**Gern.**"))
     at = load("views/chat.py", schutzstufe=2)
     at.chat_input[0].set_value(prompt).run()

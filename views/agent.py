@@ -163,7 +163,7 @@ st.subheader("Ergebnis der Berechnung (ohne KI)")
 for finding in analysis.attrs.get("findings", []):
     st.caption(f":material/report: {finding}")
 flagged = agent_view.for_people(analysis[analysis["flagged"]])
-st.dataframe(flagged[["Tour", "Bezirk", "Fraktion", "Auffälligkeiten", "Beschwerden"]], hide_index=True)
+components.table(flagged[["Tour", "Bezirk", "Fraktion", "Auffälligkeiten", "Beschwerden"]], hide_index=True)
 notice = computed_notice(
     "Regelbasierte Prüfung der Touren (Median, MAD, GPS-Schüttungen).", gw.settings.organisation
 )

@@ -58,7 +58,7 @@ else:
     st.caption("Noch keine Bewertungen.")
 if summary.findings:
     st.subheader("Häufigste Fundstellen des Datenschutz-Checks")
-    st.dataframe(
+    components.table(
         {
             "Art": [KIND_LABELS.get(kind, kind) for kind in summary.findings],
             "Anzahl": list(summary.findings.values()),

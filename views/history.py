@@ -15,7 +15,7 @@ from workbench.history import (
     retention_text,
 )
 from workbench.transparency import computed_notice
-from workbench.ui import components, state
+from workbench.ui import components, german_widgets, state
 
 gw = state.gateway()
 user = state.user(gw.settings)
@@ -47,16 +47,24 @@ if runs.empty:
 else:
     left, right = st.columns(2)
     purposes = left.multiselect(
-        "Seite / Anwendungsfall", sorted(runs["purpose"].dropna().unique()), key="hist_purpose"
+        "Seite / Anwendungsfall",
+        sorted(runs["purpose"].dropna().unique()),
+        key="hist_purpose",
+        placeholder=german_widgets.CHOOSE,
     )
-    levels = right.multiselect("Schutzstufe", sorted(runs["schutzstufe"].dropna().unique()), key="hist_level")
+    levels = right.multiselect(
+        "Schutzstufe",
+        sorted(runs["schutzstufe"].dropna().unique()),
+        key="hist_level",
+        placeholder=german_widgets.CHOOSE,
+    )
     if purposes:
         runs = runs[runs["purpose"].isin(purposes)]
     if levels:
         runs = runs[runs["schutzstufe"].isin(levels)]
     records = runs[list(RUN_COLUMNS)]
     shown = readable_runs(records)
-    st.dataframe(
+    components.table(
         shown, hide_index=True,
         column_config={name: st.column_config.NumberColumn(format="localized") for name in
                        ("Tokens Eingabe", "Tokens Ausgabe", "Erstes Token (s)", "Dauer (s)")},
@@ -76,7 +84,7 @@ st.caption(
     "Anzahl der Anfragen nach Schutzstufe, Dienst und Entscheidung über alle Sitzungen – ohne Inhalte."
 )
 st.markdown(retention_text(gw.run_log.retention))
-st.dataframe(protocol, hide_index=True)
+components.table(protocol, hide_index=True)
 notice = computed_notice("Zählung aus dem Anfrageprotokoll.", gw.settings.organisation)
 components.notice_box(notice)
 st.download_button("Protokoll für den Datenschutz (CSV)", to_csv(protocol, notice),

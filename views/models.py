@@ -62,7 +62,7 @@ for option in gw.options(level):
                     "Quantisierung": [m.quantization for m in status.models],
                 }
             ).dropna(axis=1, how="all")
-            st.dataframe(frame, hide_index=True)
+            components.table(frame, hide_index=True)
         elif endpoint.kind.value == "ollama":
             st.warning(f"Noch kein Modell installiert. Laden Sie z. B. `{endpoint.default_model}`.")
 

@@ -80,7 +80,7 @@ if findings:
     )
     st.code(result.text, language=None, wrap_lines=True)
     with st.expander("Zuordnung der Platzhalter (bleibt in Ihrer Sitzung)", icon=":material/key:"):
-        st.dataframe(
+        components.table(
             pd.DataFrame(
                 {"Platzhalter": list(result.mapping), "Originalwert": list(result.mapping.values())}
             ),

@@ -6,7 +6,7 @@ from workbench.errors import WorkbenchError
 from workbench.matching import NONE, SURE, UNSURE, match_sponsors, non_sponsors
 from workbench.tables import detect_column, require_column
 from workbench.transparency import computed_notice
-from workbench.ui import components, sponsors_ai, sponsors_view, state
+from workbench.ui import components, german_widgets, sponsors_ai, sponsors_view, state
 
 gw = state.gateway()
 sel = state.selection(gw)
@@ -38,10 +38,10 @@ if sponsors_table is None or companies_table is None:
 st.header("2. Spalten prüfen")
 left, right = st.columns(2)
 with left:
-    st.dataframe(sponsors_table.frame.head(5), hide_index=True)
+    components.table(sponsors_table.frame.head(5), hide_index=True)
     s_name, s_city = sponsors_view.column_choice(sponsors_table, "sponsors", city=True)
 with right:
-    st.dataframe(companies_table.frame.head(5), hide_index=True)
+    components.table(companies_table.frame.head(5), hide_index=True)
     c_name, c_city = sponsors_view.column_choice(companies_table, "companies", city=True)
 sponsors, companies = sponsors_table.frame, companies_table.frame
 try:
@@ -118,11 +118,14 @@ with not_yet:
     for col, column in zip(filter_cols, (activity, district), strict=True):
         if column:
             picked = col.multiselect(
-                f"Filter: {column}", sorted(remaining[column].astype(str).unique()), key=f"sp_filter_{column}"
+                f"Filter: {column}",
+                sorted(remaining[column].astype(str).unique()),
+                key=f"sp_filter_{column}",
+                placeholder=german_widgets.CHOOSE,
             )
             if picked:
                 filtered = filtered[filtered[column].astype(str).isin(picked)]
-    st.dataframe(filtered, hide_index=True)
+    components.table(filtered, hide_index=True)
     chart_cols = st.columns(2)
     for col, column in zip(chart_cols, (activity, district), strict=True):
         if column and len(filtered):
@@ -134,10 +137,10 @@ with found:
         Sponsor=[sponsors.at[i, s_name] for i in accepted["sponsor_index"]],
         Unternehmen=[companies.at[i, c_name] for i in accepted["company_index"]],
     )[["Sponsor", "Unternehmen", "score"]].rename(columns={"score": "Ähnlichkeit (%)"})
-    st.dataframe(table, hide_index=True)
+    components.table(table, hide_index=True)
     sponsors_view.downloads("Gefundene Sponsoren", table, notice, "gefundene-sponsoren")
 with outside:
-    st.dataframe(not_in_register, hide_index=True)
+    components.table(not_in_register, hide_index=True)
 components.notice_box(notice)
 if len(open_candidates):
     st.caption(f"Offen: {len(open_candidates)} unsichere Treffer (Schritt 4).")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from workbench.access import Action
-from workbench.ui import components, state
+from workbench.ui import components, german_widgets, state
 from workbench.usecases import read_catalog
 from workbench.workshop import TOPICS
 
@@ -66,11 +66,11 @@ with create:
         )  # fmt: skip
         exercises = st.multiselect(
             "Übungen", [u.id for u in catalog.usecases], default=["neujahrsempfang"],
-            format_func=lambda i: catalog.get(i).title, key="ws_exercises",
+            format_func=lambda i: catalog.get(i).title, key="ws_exercises", placeholder=german_widgets.CHOOSE,
         )  # fmt: skip
         topics = st.multiselect(
             "Behandelte Themen", list(TOPICS), default=list(TOPICS), format_func=TOPICS.__getitem__,
-            key="ws_topics",
+            key="ws_topics", placeholder=german_widgets.CHOOSE,
         )  # fmt: skip
         if st.form_submit_button("Workshop anlegen", icon=":material/add:", type="primary") and name.strip():
             code = gw.run_log.create_workshop(

@@ -93,7 +93,7 @@ def step_card(outcome: StepResult, key: str) -> None:
                 for col, (name, value) in zip(cols, list(numbers.items())[:4], strict=False):
                     col.metric(label(name), german.number(value) if not isinstance(value, str) else value)
             if frame is not None:
-                st.dataframe(for_people(frame), hide_index=True, key=f"{key}_table_{index}")
+                components.table(for_people(frame), hide_index=True, key=f"{key}_table_{index}")
             problems = (run.result or {}).get("datenprobleme")
             if problems:
                 st.warning(

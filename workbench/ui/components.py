@@ -158,3 +158,21 @@ def page_setup() -> None:
     """Focus ring and page language, once per script run before anything else is drawn."""
     st.html(_PAGE_STYLE)
     st.html(_PAGE_LANGUAGE, unsafe_allow_javascript=True)
+
+
+def table(frame: Any, *, column_config: dict[str, Any] | None = None, **options: Any) -> None:
+    """`st.dataframe` in German: numbers with the browser's German separators, dates as 09.03.2026."""
+    import pandas as pd
+
+    config: dict[str, Any] = {}
+    if isinstance(frame, pd.DataFrame):
+        for name in frame.columns:
+            dtype = frame[name].dtype
+            if pd.api.types.is_bool_dtype(dtype):
+                continue
+            if pd.api.types.is_numeric_dtype(dtype):
+                config[str(name)] = st.column_config.NumberColumn(format="localized")
+            elif pd.api.types.is_datetime64_any_dtype(dtype):
+                config[str(name)] = st.column_config.DatetimeColumn(format="DD.MM.YYYY HH:mm")
+    config.update(column_config or {})
+    st.dataframe(frame, column_config=config, **{"hide_index": True, **options})

@@ -14,7 +14,7 @@ from workbench import german
 from workbench.errors import PrivacyRefused
 from workbench.policy import OPTION_CONFIRM, OPTION_PSEUDONYMIZE, OPTION_STUFE_2, Schutzstufe
 from workbench.privacy import Finding
-from workbench.ui import state
+from workbench.ui import components, state
 
 # Colours per kind, readable on light backgrounds.
 _COLOURS = {
@@ -119,7 +119,7 @@ def findings_table(findings: Sequence[Finding], placeholders: Sequence[str] | No
             "Position": [f"{f.start}–{f.end}" for f in findings],
         }
     )
-    st.dataframe(frame, hide_index=True)
+    components.table(frame, hide_index=True)
 
 
 def _switch_to_stufe_2(gw_endpoint_id: str | None) -> None:

@@ -18,7 +18,7 @@ from workbench.sponsor_check import (
     names_in_answer,
     outreach_prompt,
 )
-from workbench.ui import components, sponsors_view, state
+from workbench.ui import components, german_widgets, sponsors_view, state
 from workbench.ui.ask import Ask, Display
 
 
@@ -103,7 +103,11 @@ def letters(
         return
     names = remaining[c_name].astype(str).tolist()
     picked = st.multiselect(
-        "Unternehmen (höchstens drei)", names, max_selections=3, key="sp_letter_companies"
+        "Unternehmen (höchstens drei)",
+        names,
+        max_selections=3,
+        key="sp_letter_companies",
+        placeholder=german_widgets.CHOOSE,
     )
     festival = st.text_input(
         "Anlass", value="Stadtfest Musterstadt am 5. und 6. September", key="sp_letter_festival"

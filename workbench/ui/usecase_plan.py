@@ -109,7 +109,7 @@ def show(gw: Gateway, sel: state.Selection, usecase: UseCase, values: dict[str, 
         )
     components.chart(timeline(plan), key=key(usecase, "timeline"))
     frame = plan.frame()
-    st.dataframe(frame, hide_index=True)
+    components.table(frame, hide_index=True)
     components.result_footer(result, key=key(usecase, "plan_result"))
 
     open_points = "\n".join(f"- {p}" for p in problems)
