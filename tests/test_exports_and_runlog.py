@@ -426,3 +426,29 @@ def test_csv_and_word_carry_remarks_after_the_table():
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs.index("Offene Punkte") < paragraphs.index("Der Plan dauert 75 statt 60 Minuten.")
     assert paragraphs.index("Der Plan dauert 75 statt 60 Minuten.") < paragraphs.index(notice.title)
+
+
+def test_word_files_have_real_tables_german_language_and_the_workbench_as_author():
+    import docx
+
+    notice = computed_notice("Zählung.", "Stadt Musterstadt")
+    content = (
+        "## Auffällige Touren\n\n| Tour | Bezirk |\n|:-----|:-------|\n| T05 | Altstadt |\n| T12 | Nord |\n\n"
+        "> **Transparenzhinweis:** Erstellt mit KI.\n"
+    )
+    document = docx.Document(io.BytesIO(to_docx("Bericht", content, notice)))
+    table = document.tables[0]
+    assert [[c.text for c in row.cells] for row in table.rows] == [
+        ["Tour", "Bezirk"],
+        ["T05", "Altstadt"],
+        ["T12", "Nord"],
+    ]
+    texts_ = [p.text for p in document.paragraphs]
+    assert not any(t.startswith(("|", ">")) for t in texts_)
+    assert "Transparenzhinweis: Erstellt mit KI." in texts_
+    assert [p.style.name for p in document.paragraphs if p.text == "Auffällige Touren"] == ["Heading 2"]
+    properties = document.core_properties
+    assert properties.author == "KI-Werkbank" and properties.language == "de-DE"
+    assert properties.created.year >= 2026
+    lang = document.styles["Normal"].element.rPr.find(docx.oxml.ns.qn("w:lang"))
+    assert lang.get(docx.oxml.ns.qn("w:val")) == "de-DE"

@@ -76,7 +76,7 @@ cols[0].download_button(
     "Nachweis (Markdown)", report, f"workshop-{code}.md", "text/markdown", icon=":material/download:"
 )
 cols[1].download_button(
-    "Nachweis (Word)", to_docx(f"Workshop {workshop['name']}", report.split("\n", 1)[1], notice), f"workshop-{code}.docx",
+    "Nachweis (Word)", to_docx(report.split("\n", 1)[0].lstrip("# "), report.split("\n", 1)[1], notice), f"workshop-{code}.docx",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document", icon=":material/description:",
 )  # fmt: skip
 with cols[2].popover("Daten zurücksetzen", icon=":material/delete:"):

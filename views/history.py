@@ -11,11 +11,14 @@ from workbench.history import (
     STORAGE_ERRORS,
     default_data_dir,
     describe_problem,
+    plain_records,
     readable_runs,
     retention_text,
 )
 from workbench.transparency import computed_notice
 from workbench.ui import components, german_widgets, state
+from workbench.usecases import read_catalog
+from workbench.workshop import exercise_name
 
 gw = state.gateway()
 user = state.user(gw.settings)
@@ -45,11 +48,13 @@ except STORAGE_ERRORS as exc:
 if runs.empty:
     st.info("In dieser Sitzung wurde noch keine Anfrage gestellt.", icon=":material/info:")
 else:
+    titles = {u.id: u.title for u in read_catalog(gw.settings).usecases}
     left, right = st.columns(2)
     purposes = left.multiselect(
         "Seite / Anwendungsfall",
         sorted(runs["purpose"].dropna().unique()),
         key="hist_purpose",
+        format_func=lambda purpose: exercise_name(purpose, titles),
         placeholder=german_widgets.CHOOSE,
     )
     levels = right.multiselect(
@@ -63,7 +68,7 @@ else:
     if levels:
         runs = runs[runs["schutzstufe"].isin(levels)]
     records = runs[list(RUN_COLUMNS)]
-    shown = readable_runs(records)
+    shown = readable_runs(records, titles)
     components.table(
         shown, hide_index=True,
         column_config={name: st.column_config.NumberColumn(format="localized") for name in
@@ -73,7 +78,7 @@ else:
     cols[0].download_button("Verlauf (CSV)", to_csv(shown, None), "verlauf.csv", "text/csv",
                             icon=":material/table:")  # fmt: skip
     # JSON is for programs: the run log's own keys and ISO timestamps
-    cols[1].download_button("Verlauf (JSON)", json.dumps(records.to_dict("records"), ensure_ascii=False, default=str, indent=2),
+    cols[1].download_button("Verlauf (JSON)", json.dumps(plain_records(records), ensure_ascii=False, default=str, indent=2),
                             "verlauf.json", "application/json", icon=":material/data_object:")  # fmt: skip
 
 st.subheader("Protokoll für den Datenschutz")

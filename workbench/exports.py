@@ -141,15 +141,44 @@ def to_xlsx(frame: pd.DataFrame, notice: Notice, sheet: str = "Daten") -> bytes:
     return buffer.getvalue()
 
 
+def _add_grid(document: Any, rows: list[list[str]]) -> None:
+    """A Word table: the first row is the header."""
+    width = max(len(row) for row in rows)
+    grid = document.add_table(rows=0, cols=width)
+    grid.style = "Table Grid"
+    for row in rows:
+        for cell, value in zip(grid.add_row().cells, row + [""] * (width - len(row)), strict=True):
+            cell.text = value
+
+
+def _table_row(line: str) -> list[str] | None:
+    """The cells of a Markdown table row; None for the |---|---| line under the header."""
+    cells = [_plain(c.strip()) for c in line.strip().strip("|").split("|")]
+    return None if all(set(c) <= set("-: ") for c in cells) else cells
+
+
 def _add_text(document: Any, text: str) -> None:
-    """Markdown kept simple: headings, bullet lists and paragraphs."""
-    for block in text.strip().splitlines():
+    """Markdown kept simple: headings, bullet lists, tables, quotes and paragraphs."""
+    rows: list[list[str]] = []
+    for block in [*text.strip().splitlines(), ""]:
         line = block.rstrip()
+        stripped = line.lstrip()
+        if stripped.startswith("|"):
+            row = _table_row(stripped)
+            if row is not None:
+                rows.append(row)
+            continue
+        if rows:
+            _add_grid(document, rows)
+            rows = []
         if not line.strip():
             continue
-        stripped = line.lstrip()
-        if stripped.startswith("#"):
-            level = min(3, len(stripped) - len(stripped.lstrip("#")) + 1)
+        if stripped.startswith(">"):
+            quoted = _plain(stripped.lstrip("> ").strip())
+            if quoted:
+                document.add_paragraph().add_run(quoted).italic = True
+        elif stripped.startswith("#"):
+            level = min(3, len(stripped) - len(stripped.lstrip("#")))
             document.add_heading(stripped.lstrip("#").strip(), level=level)
         elif stripped[:2] in ("- ", "* ", "• "):
             document.add_paragraph(_plain(stripped[2:]), style="List Bullet")
@@ -179,6 +208,7 @@ def to_docx(
     _add_text(document, after)
     document.add_heading(notice.title, level=2)
     document.add_paragraph(notice.text()).runs[0].italic = True
+    _german_document(document)
     properties = document.core_properties
     properties.title = title
     properties.keywords = "KI-generiert" if notice.ai_generated else "berechnet ohne KI"
@@ -186,6 +216,27 @@ def to_docx(
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _german_document(document: Any) -> None:
+    """German spelling and reading voice, and the workbench as author (not the library's template data)."""
+    from datetime import datetime
+
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    run_properties = document.styles["Normal"].element.get_or_add_rPr()
+    language = run_properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        run_properties.append(language)
+    for attribute in ("w:val", "w:eastAsia", "w:bidi"):
+        language.set(qn(attribute), "de-DE")
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = "KI-Werkbank"
+    properties.language = "de-DE"
+    properties.created = properties.modified = datetime.now()
+    properties.revision = 1
 
 
 def _compact_notice(notice: Notice) -> str:

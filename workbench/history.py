@@ -396,7 +396,8 @@ class RunLog:
             .group_by(*columns)
             .order_by(runs.c.schutzstufe, runs.c.endpoint_id, runs.c.decision)
         )
-        return self._frame(query)
+        counts = self._frame(query)
+        return counts.assign(Ort=counts["Ort"].map(lambda v: _PLACES.get(v, v))) if len(counts) else counts
 
     # --- retention ------------------------------------------------------------------------------
 
@@ -494,10 +495,11 @@ REASONS = {
 _PLACES = {"lokal": "lokal", "oeffentlich": "öffentlich"}
 
 
-def readable_runs(frame: pd.DataFrame) -> pd.DataFrame:
-    """The run log's rows with German headings, dates, places, reasons and finding kinds."""
+def readable_runs(frame: pd.DataFrame, titles: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The run log's rows with German headings, dates, places, reasons, exercise names and finding kinds."""
     from workbench.german import when
     from workbench.privacy import KIND_LABELS
+    from workbench.workshop import exercise_name
 
     def findings(raw: object) -> str:
         counts = json.loads(raw) if isinstance(raw, str) and raw else {}
@@ -512,4 +514,24 @@ def readable_runs(frame: pd.DataFrame) -> pd.DataFrame:
         shown["reason"] = shown["reason"].map(lambda v: REASONS.get(v, v))
     if "findings" in shown:
         shown["findings"] = shown["findings"].map(findings)
+    if "purpose" in shown:
+        shown["purpose"] = shown["purpose"].map(lambda p: exercise_name(str(p), dict(titles or {})))
+    for column in ("prompt_tokens", "completion_tokens"):
+        if column in shown:
+            shown[column] = pd.to_numeric(shown[column], errors="coerce").astype("Int64")
+    for column in ("ttft_s", "total_s"):
+        if column in shown:
+            shown[column] = pd.to_numeric(shown[column], errors="coerce").round(2)
     return shown.rename(columns=RUN_COLUMNS)
+
+
+def plain_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows for JSON: missing values as null (JSON has no NaN), whole numbers as integers."""
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return [
+        {
+            str(k): int(v) if isinstance(v, float) and v.is_integer() and str(k).endswith("tokens") else v
+            for k, v in r.items()
+        }
+        for r in records
+    ]

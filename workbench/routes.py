@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench import german
 from workbench.errors import WorkbenchError
 from workbench.tables import load_table
 
@@ -163,7 +164,7 @@ def load_route_data(source: Path | str | dict[str, bytes]) -> RouteData:
     if bad.any():
         examples = ", ".join(f"„{d}“" for d in raw_dates[bad].head(3))
         findings.append(
-            f"mengen.csv: {int(bad.sum())} Zeile(n) mit unlesbarem Datum ({examples}) wurden übersprungen."
+            f"mengen.csv: {german.plural(int(bad.sum()), 'Zeile', 'Zeilen')} mit unlesbarem Datum ({examples}) wurden übersprungen."
         )
     amounts = amounts[~bad]
     amounts["menge_t"] = _numbers(amounts["menge_t"])
@@ -172,7 +173,7 @@ def load_route_data(source: Path | str | dict[str, bytes]) -> RouteData:
     if unknown.any():
         names = ", ".join(sorted(set(amounts.loc[unknown, "tour_id"])))
         findings.append(
-            f"mengen.csv: {int(unknown.sum())} Zeile(n) mit unbekannter Tour ({names}) wurden nicht ausgewertet."
+            f"mengen.csv: {german.plural(int(unknown.sum()), 'Zeile', 'Zeilen')} mit unbekannter Tour ({names}) wurden nicht ausgewertet."
         )
     amounts = amounts[~unknown]
 
@@ -199,7 +200,8 @@ def load_route_data(source: Path | str | dict[str, bytes]) -> RouteData:
     bad = complaints["datum"].isna()
     if bad.any():
         findings.append(
-            f"beschwerden.csv: {int(bad.sum())} Beschwerde(n) ohne lesbares Datum wurden übersprungen."
+            f"beschwerden.csv: {german.plural(int(bad.sum()), 'Beschwerde', 'Beschwerden')} ohne lesbares Datum "
+            "wurden übersprungen."
         )
     complaints = complaints[~bad]
     return RouteData(
@@ -410,7 +412,7 @@ def analyze(data: RouteData) -> pd.DataFrame:
             else ""
         )
         findings.append(
-            f"beschwerden.csv: {unattributed} Beschwerde(n) ließen sich keiner Tour zuordnen (Bezirk, Fraktion, Datum){detail}."
+            f"beschwerden.csv: {german.plural(unattributed, 'Beschwerde', 'Beschwerden')} ließen sich keiner Tour zuordnen (Bezirk, Fraktion, Datum){detail}."
         )
 
     covered = run_table[run_table["gps_vorhanden"]]

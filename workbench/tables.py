@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from workbench import german
 from workbench.documents import (
     EXCEL,
     PARSE_ERRORS,
@@ -63,7 +64,8 @@ def load_table(
         )
     if len(data) > max_mb * 1_000_000:
         raise WorkbenchError(
-            f"Die Datei „{name}“ ist {len(data) / 1_000_000:.1f} MB groß; erlaubt sind {max_mb:g} MB.",
+            f"Die Datei „{name}“ ist {german.number(len(data) / 1_000_000, 1)} MB groß; erlaubt sind "
+            f"{german.number(float(max_mb))} MB.",
             "Kürzen Sie die Tabelle auf die benötigten Spalten und Zeilen oder teilen Sie sie auf.",
         )
     suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""

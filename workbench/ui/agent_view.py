@@ -189,7 +189,9 @@ def report_markdown(outcomes: list[StepResult], analysis: pd.DataFrame) -> str:
                 parts += [f"  - Fehler: {run.error}"]
         if outcome.comment is not None:
             parts += ["", outcome.comment.text, "", outcome.comment.notice.markdown(), ""]
-    flagged = analysis[analysis["flagged"]][["tour_id", "bezirk", "fraktion", "reasons", "complaints"]]
+    flagged = for_people(
+        analysis[analysis["flagged"]][["tour_id", "bezirk", "fraktion", "reasons", "complaints"]]
+    )
     parts += [
         "## Auffällige Touren (berechnet ohne KI)",
         "",

@@ -21,7 +21,7 @@ STYLE = f"""<style>
 }}
 [data-testid="stFileUploaderDropzoneInstructions"] span {{ visibility: hidden; font-size: 0; }}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
-  content: "oder hierher ziehen (bis 50 MB)"; visibility: visible; font-size: 0.875rem;
+  content: "oder hierher ziehen"; visibility: visible; font-size: 0.875rem;
 }}
 [data-key="__select_all__"] [data-item-hl] {{ visibility: hidden; font-size: 0; }}
 [data-key="__select_all__"] [data-item-hl]::after {{

@@ -11,7 +11,7 @@ import threading
 
 import streamlit as st
 
-from workbench import readability
+from workbench import german, readability
 from workbench.readability import Readability
 
 MAX_CHARS = 50_000  # longer texts (whole uploaded documents) are measured on their beginning
@@ -77,7 +77,9 @@ def _details(result: Readability, text: str) -> None:
     parts = [result.band]
     if result.wiener is not None:
         parts.append(readability.school_grade(result.wiener))
-    parts.append(f"{result.sentences} Sätze, {result.words} Wörter")
+    parts.append(
+        f"{german.plural(result.sentences, 'Satz', 'Sätze')}, {german.plural(result.words, 'Wort', 'Wörter')}"
+    )
     if len(text) > MAX_CHARS:
         parts.append(f"gemessen an den ersten {MAX_CHARS:,} Zeichen".replace(",", "."))
     st.caption(" · ".join(parts))
