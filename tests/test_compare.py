@@ -223,7 +223,7 @@ def test_history_page_lists_session_runs_and_protocol(workbench_env, fake_ollama
     at = load("views/history.py", _session_id=chat.session_state["_session_id"])
     no_exception(at)
     table = at.dataframe[0].value
-    assert table["purpose"].tolist() == ["chat"] and table["decision"].tolist() == ["gesendet"]
+    assert table["Seite / Übung"].tolist() == ["Freier Chat"] and table["Entscheidung"].tolist() == ["gesendet"]
     labels = [b.label for b in at.get("download_button")]
     assert {"Verlauf (CSV)", "Verlauf (JSON)", "Protokoll für den Datenschutz (CSV)"} <= set(labels)
     protocol = at.dataframe[1].value
@@ -248,3 +248,26 @@ def test_compare_page_with_a_garbage_stream_stays_german(workbench_env, fake_oll
     assert "nicht lesen" in shown
     for english in ("Unterminated", "Expecting", "Unerwarteter Fehler:", "JSONDecodeError"):
         assert english not in shown
+
+
+def test_a_comparison_is_hidden_after_the_schutzstufe_changed(workbench_env, fake_ollama, fake_openai):
+    fake_ollama.replies.append(Reply(text="Antwort vom lokalen Modell."))
+    fake_openai.replies.append(Reply(text="Antwort vom öffentlichen Modell."))
+    at = load("views/compare.py", schutzstufe=1)
+    at.text_area[0].set_value("Drei Ideen für ein Stadtfest").run()
+    next(b for b in at.button if b.label == "Beide Modelle fragen").click().run()
+    assert "Antwort vom öffentlichen Modell." in texts(at.markdown)
+    at.session_state["schutzstufe"] = 2
+    at.run()
+    no_exception(at)
+    assert "Antwort vom öffentlichen Modell." not in texts(at.markdown)
+    assert "Der letzte Vergleich ist ausgeblendet" in texts(at.info)
+    assert not [b for b in at.button if "Bewertung speichern" in b.label]
+
+
+def test_blind_mode_messages_name_no_service():
+    from workbench.compare import blind_text
+
+    message = "Die Anfrage wurde nicht an den öffentlichen Dienst „OpenAI (öffentliche API)“ gesendet."
+    shown = blind_text(message, ["Lokales Ollama", "OpenAI (öffentliche API)"])
+    assert "OpenAI" not in shown and "Ollama" not in shown and "dieser Dienst" in shown

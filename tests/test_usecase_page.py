@@ -194,3 +194,16 @@ def test_same_rows_ignores_what_a_browser_round_trip_does_to_dtypes():
     edited.loc[0, "text"] = "b"
     assert not same_rows(frame, edited)
     assert not same_rows(frame, frame.iloc[:1])
+
+
+def test_own_text_and_the_open_exercise_survive_a_visit_to_another_page(workbench_env):
+    at = open_case("einfache_sprache")
+    field = "uc_einfache_sprache_field_text"
+    at.text_area(key=field).set_value("Mein eigener Text über die Biotonne.").run()
+    assert at.session_state["_kept_inputs"]["usecase_id"] == "einfache_sprache"  # the open exercise, too
+    kept = dict(at.session_state["_kept_inputs"])
+    # back from another page: Streamlit has forgotten every widget of this page, the session the rest
+    back = load("views/usecase.py", _kept_inputs=kept)
+    no_exception(back)
+    assert back.session_state["usecase_id"] == "einfache_sprache"  # not the first exercise of the list
+    assert back.text_area(key=field).value == "Mein eigener Text über die Biotonne."

@@ -5,8 +5,8 @@ import uuid
 
 import streamlit as st
 
-from workbench.compare import RATINGS, diff_html, run_side_by_side, similarity, verdicts
-from workbench.errors import PrivacyRefused
+from workbench.compare import RATINGS, blind_text, diff_html, run_side_by_side, similarity, verdicts
+from workbench.errors import PrivacyRefused, WorkbenchError
 from workbench.gateway import ChatRequest
 from workbench.history import STORAGE_ERRORS, describe_problem
 from workbench.policy import OPTION_CONFIRM, OPTION_PSEUDONYMIZE, Schutzstufe
@@ -92,11 +92,20 @@ if (
     results = run_side_by_side(gw, requests, show)
     st.session_state["cmp_result"] = {
         "sides": results, "labels": sides, "blind": blind, "rated": False,
-        "comparison": uuid.uuid4().hex, "purpose": requests[0].purpose,
+        "comparison": uuid.uuid4().hex, "purpose": requests[0].purpose, "schutzstufe": int(sel.schutzstufe),
     }  # fmt: skip
     st.rerun()
 
 stored = st.session_state.get("cmp_result")
+if stored and stored.get("schutzstufe") not in (None, int(sel.schutzstufe)):
+    # the answers came at another Schutzstufe; the services chosen above may no longer be those two
+    st.session_state.pop("cmp_result", None)
+    stored = None
+    st.info(
+        "Sie haben die Schutzstufe gewechselt: Der letzte Vergleich ist ausgeblendet. Fragen Sie beide Modelle "
+        "erneut, um auf der neuen Stufe zu vergleichen.",
+        icon=":material/sync:",
+    )
 held = (
     next((s.error for s in stored["sides"] if isinstance(s.error, PrivacyRefused)), None) if stored else None
 )
@@ -124,7 +133,19 @@ if stored:
             endpoint = gw.settings.endpoint(endpoint_id)
             st.subheader(f"Antwort {name}" if hidden else f"{name}: {model} · {endpoint.label}")
             if side.error is not None:
-                components.show_error(side.error)
+                if hidden:  # the message names the service: in blind mode it would give the order away
+                    labels = [
+                        gw.settings.endpoint(e).label
+                        for e, _, _ in stored["labels"]
+                        if gw.settings.endpoint(e)
+                    ]
+                    error = WorkbenchError(
+                        *(blind_text(t, labels) for t in (side.error.user_message, side.error.hint))
+                    )
+                    error.title = side.error.title
+                    components.show_error(error)
+                else:
+                    components.show_error(side.error)
                 continue
             result = side.result
             st.markdown(result.text)

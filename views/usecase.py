@@ -20,6 +20,9 @@ requested = st.query_params.get("id")
 if requested in ids and requested != st.session_state.get("usecase_last_link"):
     st.session_state["usecase_id"] = requested  # arrived through a link (Start page card)
     st.session_state["usecase_last_link"] = requested
+state.restore_input("usecase_id", ids[0])  # back from another page: the exercise the person had open
+if st.session_state["usecase_id"] not in ids:
+    st.session_state["usecase_id"] = ids[0]
 chosen = st.selectbox(
     "Anwendungsfall",
     ids,
@@ -28,6 +31,7 @@ chosen = st.selectbox(
 )
 if chosen != requested:
     st.query_params["id"] = st.session_state["usecase_last_link"] = chosen
+state.remember_input("usecase_id")
 usecase = catalog.get(chosen)
 
 st.title(usecase.title)

@@ -110,6 +110,13 @@ def verdicts(rating: str) -> tuple[str, str]:
     }[rating]
 
 
+def blind_text(text: str, labels: list[str]) -> str:
+    """A message with the compared services' names taken out (blind mode must not reveal the order)."""
+    for label in sorted(set(labels), key=len, reverse=True):
+        text = text.replace(f"„{label}“", "dieser Dienst").replace(label, "dieser Dienst")
+    return text
+
+
 def diff_html(a: str, b: str) -> str:
     """Word-level differences: removed words of A struck through, added words of B highlighted."""
     left, right = a.split(), b.split()

@@ -1,8 +1,8 @@
 """German words for the few texts Streamlit draws itself and offers no parameter for.
 
 The file uploader's button ("Upload") and its size note ("50MB per file • CSV"), and the multiselect's
-"Select all" entry, are fixed English in Streamlit 1.67. A style sheet hides those words and shows German ones in their place: the English text
-is set invisible (so screen readers skip it too) and a generated German text takes its spot.
+"Select all" entry, are fixed English in Streamlit 1.67. A style sheet takes the English words out (so screen readers skip them too) and puts a
+generated German text in their place, which browsers also use as the control's accessible name.
 Everything that has a parameter (labels, placeholders, help texts) is set in German where it is used.
 """
 
@@ -15,22 +15,16 @@ CHOOSE = "Bitte auswählen"
 
 _UPLOADER = '[data-testid="stFileUploaderDropzone"]'
 STYLE = f"""<style>
-{_UPLOADER} button [data-testid="stMarkdownContainer"] p {{ visibility: hidden; font-size: 0; }}
-{_UPLOADER} button [data-testid="stMarkdownContainer"] p::after {{
-  content: "Datei auswählen"; visibility: visible; font-size: 0.875rem;
+{_UPLOADER} button [data-testid="stMarkdownContainer"] p {{ display: none; }}
+{_UPLOADER} button [data-testid="stMarkdownContainer"]::after {{ content: "Datei auswählen"; font-size: 0.875rem; }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ display: none; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
+  content: "oder hierher ziehen"; font-size: 0.875rem;
 }}
-[data-testid="stFileUploaderDropzoneInstructions"] span {{ visibility: hidden; font-size: 0; }}
-[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
-  content: "oder hierher ziehen"; visibility: visible; font-size: 0.875rem;
-}}
-[data-key="__select_all__"] [data-item-hl] {{ visibility: hidden; font-size: 0; }}
-[data-key="__select_all__"] [data-item-hl]::after {{
-  content: "Alle auswählen"; visibility: visible; font-size: 0.875rem;
-}}
-[data-key="__select_matches__"] [data-item-hl] {{ visibility: hidden; font-size: 0; }}
-[data-key="__select_matches__"] [data-item-hl]::after {{
-  content: "Alle Treffer auswählen"; visibility: visible; font-size: 0.875rem;
-}}
+[data-key="__select_all__"] [data-item-hl] {{ display: none; }}
+[data-key="__select_all__"]::before {{ content: "Alle auswählen"; font-size: 0.875rem; }}
+[data-key="__select_matches__"] [data-item-hl] {{ display: none; }}
+[data-key="__select_matches__"]::before {{ content: "Alle Treffer auswählen"; font-size: 0.875rem; }}
 </style>"""
 
 

@@ -94,6 +94,24 @@ def user(current: Settings | None = None) -> User:
     return current_user(current or settings())
 
 
+KEY_KEPT_INPUTS = "_kept_inputs"
+
+
+def restore_input(key: str, default: object) -> None:
+    """Before a widget is drawn: give it what the person last entered, else `default`.
+
+    Streamlit forgets the state of a widget that a script run does not draw, so a text typed into a
+    use case was gone after a visit to another page. The value is kept here as well and put back.
+    """
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(KEY_KEPT_INPUTS, {}).get(key, default)
+
+
+def remember_input(key: str) -> None:
+    """After a widget is drawn: keep its value beyond the page (see `restore_input`)."""
+    st.session_state.setdefault(KEY_KEPT_INPUTS, {})[key] = st.session_state[key]
+
+
 def model_key(endpoint_id: str) -> str:
     return f"model__{endpoint_id}"
 

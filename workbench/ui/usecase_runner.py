@@ -35,32 +35,32 @@ def form(usecase: UseCase) -> dict[str, object]:
         if field.type == "number":
             integral = all(isinstance(v, int) for v in (field.default, field.min, field.max) if v is not None)
             cast = int if integral else float
+            state.restore_input(widget_key, cast(field.default))
             values[field.name] = st.number_input(
                 field.label,
-                value=cast(field.default),
                 min_value=None if field.min is None else cast(field.min),
                 max_value=None if field.max is None else cast(field.max),
                 help=field.help or None,
                 key=widget_key,
             )
         elif field.type == "choice":
+            state.restore_input(widget_key, field.default)
             values[field.name] = st.selectbox(
                 field.label,
                 field.options,
-                index=field.options.index(field.default),
                 help=field.help or None,
                 key=widget_key,
             )
         elif field.type == "long_text":
-            values[field.name] = st.text_area(
-                field.label, value=str(field.default), help=field.help or None, key=widget_key
-            )
+            state.restore_input(widget_key, str(field.default))
+            values[field.name] = st.text_area(field.label, help=field.help or None, key=widget_key)
         elif field.type == "file":
             values[field.name] = _file_field(usecase, field, widget_key)
         else:
-            values[field.name] = st.text_input(
-                field.label, value=str(field.default), help=field.help or None, key=widget_key
-            )
+            state.restore_input(widget_key, str(field.default))
+            values[field.name] = st.text_input(field.label, help=field.help or None, key=widget_key)
+        if field.type != "file":
+            state.remember_input(widget_key)
     return values
 
 
@@ -78,7 +78,10 @@ def _file_field(usecase: UseCase, field: Field, widget_key: str) -> str:
             return text
         except WorkbenchError as exc:
             components.show_error(exc)
-    return st.text_area(f"{field.label} (Text)", value=str(field.default), height=220, key=widget_key)
+    state.restore_input(widget_key, str(field.default))
+    text = st.text_area(f"{field.label} (Text)", height=220, key=widget_key)
+    state.remember_input(widget_key)
+    return text
 
 
 def missing_required(usecase: UseCase, values: dict[str, object]) -> list[str]:
