@@ -223,7 +223,9 @@ def test_history_page_lists_session_runs_and_protocol(workbench_env, fake_ollama
     at = load("views/history.py", _session_id=chat.session_state["_session_id"])
     no_exception(at)
     table = at.dataframe[0].value
-    assert table["Seite / Übung"].tolist() == ["Freier Chat"] and table["Entscheidung"].tolist() == ["gesendet"]
+    assert table["Seite / Übung"].tolist() == ["Freier Chat"] and table["Entscheidung"].tolist() == [
+        "gesendet"
+    ]
     labels = [b.label for b in at.get("download_button")]
     assert {"Verlauf (CSV)", "Verlauf (JSON)", "Protokoll für den Datenschutz (CSV)"} <= set(labels)
     protocol = at.dataframe[1].value
