@@ -207,3 +207,17 @@ def test_own_text_and_the_open_exercise_survive_a_visit_to_another_page(workbenc
     no_exception(back)
     assert back.session_state["usecase_id"] == "einfache_sprache"  # not the first exercise of the list
     assert back.text_area(key=field).value == "Mein eigener Text über die Biotonne."
+
+
+def test_a_refused_follow_up_is_also_explained_next_to_the_input(workbench_env, fake_ollama, fake_openai):
+    fake_ollama.replies.append(Reply(text="Erste Fassung."))
+    at = open_case("pressemitteilung", schutzstufe=2)
+    send(at)
+    at.session_state["schutzstufe"] = 1
+    at.session_state["endpoint_id"] = "openai"
+    at.run()
+    at.chat_input(key="uc_pressemitteilung_chat").set_value("Bitte kürzer.").run()
+    no_exception(at)
+    assert "Ihre letzte Anfrage wurde nicht gesendet" in texts(at.warning)
+    assert "Sie sind auf Schutzstufe 1" in texts(at.error) + texts(at.warning)
+    assert fake_openai.requests == []

@@ -96,6 +96,12 @@ if answered:
 
 if usecase.kind == "text":
     usecase_runner.history(usecase)
+    if unresolved:  # said here too: the panel above may be far out of sight after a long conversation
+        st.warning(
+            "Ihre letzte Anfrage wurde nicht gesendet. Warum, und was Sie tun können, steht oben unter "
+            "„An das Modell senden“ – Ihre Eingabe ist dort erhalten.",
+            icon=":material/arrow_upward:",
+        )
     free = st.chat_input("Nachfrage oder Änderungswunsch …", key=f"uc_{usecase.id}_chat", disabled=unresolved)
     if free:
         turn = (free, None)
