@@ -92,6 +92,10 @@ def test_exercise_names():
 def test_workshop_and_evaluation_pages(workbench_env, fake_ollama):
     at = load("views/workshop.py")
     at.button(key="FormSubmitter:ws_create-Workshop anlegen").click().run()
+    assert "Bitte tragen Sie Leitung ein" in texts(at.error)  # the record names who led it
+    assert "ws_created" not in at.session_state
+    at.text_input(key="ws_trainer").set_value("Anna Weber")
+    at.button(key="FormSubmitter:ws_create-Workshop anlegen").click().run()
     no_exception(at)
     code = at.session_state["ws_created"]
     assert code in texts(at.success)

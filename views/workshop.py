@@ -72,11 +72,18 @@ with create:
             "Behandelte Themen", list(TOPICS), default=list(TOPICS), format_func=TOPICS.__getitem__,
             key="ws_topics", placeholder=german_widgets.CHOOSE,
         )  # fmt: skip
-        if st.form_submit_button("Workshop anlegen", icon=":material/add:", type="primary") and name.strip():
-            code = gw.run_log.create_workshop(
-                name, exercises, trainer=trainer, topics=topics, created_by=user.pseudonym
-            )
-            st.session_state["ws_created"] = code
+        if st.form_submit_button("Workshop anlegen", icon=":material/add:", type="primary"):
+            gaps = [label for label, value in (("Name", name), ("Leitung", trainer)) if not value.strip()]
+            if gaps:  # the record names both
+                st.error(
+                    f"Bitte tragen Sie {' und '.join(gaps)} ein; der Nachweis nennt beides.",
+                    icon=":material/edit:",
+                )
+            else:
+                code = gw.run_log.create_workshop(
+                    name, exercises, trainer=trainer, topics=topics, created_by=user.pseudonym
+                )
+                st.session_state["ws_created"] = code
     created = st.session_state.get("ws_created")
     if created:
         st.success(f"Workshop angelegt. Code für die Teilnehmenden: **{created}**", icon=":material/key:")
