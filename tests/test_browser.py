@@ -187,7 +187,7 @@ def test_privacy_check_and_held_back_chat_in_chromium(running_app, browser, fake
     expect(sidebar.get_by_text("Nicht verfügbar:")).to_have_count(0)
     wait_idle(page)
     sidebar.get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="OpenAI (öffentliche API) (öffentlicher Dienst)").click()
+    page.get_by_role("option", name="OpenAI (öffentliche API)").click()
     expect(sidebar.get_by_role("combobox", name="Modell")).to_have_value("gpt-4o-mini")
     wait_idle(page)
     sidebar.get_by_role("link", name="Freier Chat").click()

@@ -201,7 +201,7 @@ def test_broken_file_is_shown_first_on_every_page(workbench_env, fake_openai, tm
     first = at.error[0].value
     assert first.startswith("**Öffentliche KI-Dienste gesperrt:**")
     assert LOCKED in first and "Zeile 3, Spalte 15" in first and "workbench.toml" in first
-    assert at.sidebar.selectbox(key="endpoint_id").options == ["Lokales Ollama (lokal)"]
+    assert at.sidebar.selectbox(key="endpoint_id").options == ["Lokales Ollama"]
     assert fake_openai.requests == []
 
 

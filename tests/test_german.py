@@ -166,3 +166,20 @@ def test_the_verlauf_json_is_valid_json_and_the_csv_has_whole_tokens_and_short_s
     shown = readable_runs(runs, {"pressemitteilung": "Pressemitteilung entwerfen"})
     assert shown.iloc[0]["Seite / Übung"] == "Pressemitteilung entwerfen"
     assert shown.iloc[0]["Tokens Eingabe"] == 334 and shown.iloc[0]["Dauer (s)"] == 0.06
+
+
+def test_count_charts_have_whole_number_ticks(monkeypatch):
+    import streamlit as st
+
+    from workbench.ui import components
+
+    shown = []
+    monkeypatch.setattr(st, "plotly_chart", lambda figure, **_: shown.append(figure))
+    components.chart(
+        px.bar(pd.DataFrame({"Übung": ["A", "B"], "Anzahl": [1, 2]}), x="Übung", y="Anzahl"), key="a"
+    )
+    components.chart(
+        px.bar(pd.DataFrame({"Tour": ["T1"], "Abweichung": [1.5]}), x="Tour", y="Abweichung"), key="b"
+    )
+    assert shown[0].layout.yaxis.dtick == 1 and shown[0].layout.yaxis.tickformat == "d"
+    assert shown[1].layout.yaxis.dtick is None  # not a count

@@ -56,7 +56,7 @@ def test_start_page_explains_schutzstufen_and_use_cases(workbench_env):
 
 def test_sidebar_offers_what_the_stufe_allows(workbench_env, fake_openai):
     at = load("app.py")
-    assert at.sidebar.selectbox(key="endpoint_id").options == ["Lokales Ollama (lokal)"]
+    assert at.sidebar.selectbox(key="endpoint_id").options == ["Lokales Ollama"]
     blocked = texts(at.sidebar.caption)
     assert "OpenAI (öffentliche API)" in blocked and "Schutzstufe 2" in blocked
     assert fake_openai.requests == []
@@ -67,8 +67,8 @@ def test_sidebar_offers_what_the_stufe_allows(workbench_env, fake_openai):
     no_exception(at)
     assert at.sidebar.radio[0].value == 1
     assert at.sidebar.selectbox(key="endpoint_id").options == [
-        "Lokales Ollama (lokal)",
-        "OpenAI (öffentliche API) (öffentlicher Dienst)",
+        "Lokales Ollama",
+        "OpenAI (öffentliche API)",
     ]
     assert at.sidebar.selectbox(key="endpoint_id").value == "openai"
     assert at.sidebar.selectbox(key="model__openai").value == "gpt-4o-mini"
@@ -83,7 +83,7 @@ def test_config_error_is_shown_and_app_still_runs(workbench_env, tmp_path):
     no_exception(at)
     errors = texts(at.error)
     assert "Konfigurationsfehler" in errors and "workbench.toml" in errors and "classification" in errors
-    assert at.sidebar.selectbox(key="endpoint_id").options == ["Lokales Ollama (lokal)"]
+    assert at.sidebar.selectbox(key="endpoint_id").options == ["Lokales Ollama"]
 
 
 # --- Freier Chat ---------------------------------------------------------------------------------

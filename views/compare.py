@@ -5,6 +5,7 @@ import uuid
 
 import streamlit as st
 
+from workbench import german
 from workbench.compare import RATINGS, blind_text, diff_html, run_side_by_side, similarity, verdicts
 from workbench.errors import PrivacyRefused, WorkbenchError
 from workbench.gateway import ChatRequest
@@ -166,7 +167,7 @@ if stored:
     done = [s.result for s in stored["sides"]]
     if all(done):
         with st.expander(
-            f"Unterschiede (Übereinstimmung {similarity(done[0].text, done[1].text):.0%})",
+            f"Unterschiede (Übereinstimmung {german.number(similarity(done[0].text, done[1].text) * 100, 0)} %)",
             icon=":material/difference:",
         ):
             st.markdown(diff_html(done[0].text, done[1].text), unsafe_allow_html=True)

@@ -39,6 +39,9 @@ if gw.run_log is None:
 try:
     runs = gw.run_log.runs(session=gw.session)
     protocol = gw.run_log.protocol() if user.may(Action.READ_PROTOCOL) else None
+    if protocol is not None and len(protocol):
+        labels = {e.id: e.label for e in gw.settings.endpoints}
+        protocol = protocol.assign(Dienst=protocol["Dienst"].map(lambda e: labels.get(e, e)))
 except STORAGE_ERRORS as exc:
     st.warning(
         f"**Das Protokoll ist nicht lesbar.** {describe_problem(exc, gw.run_log.where)}",
@@ -68,7 +71,8 @@ else:
     if levels:
         runs = runs[runs["schutzstufe"].isin(levels)]
     records = runs[list(RUN_COLUMNS)]
-    shown = readable_runs(records, titles)
+    services = {e.id: e.label for e in gw.settings.endpoints}
+    shown = readable_runs(records, titles, services)
     components.table(
         shown, hide_index=True,
         column_config={name: st.column_config.NumberColumn(format="localized") for name in

@@ -495,7 +495,9 @@ REASONS = {
 _PLACES = {"lokal": "lokal", "oeffentlich": "öffentlich"}
 
 
-def readable_runs(frame: pd.DataFrame, titles: Mapping[str, str] | None = None) -> pd.DataFrame:
+def readable_runs(
+    frame: pd.DataFrame, titles: Mapping[str, str] | None = None, services: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """The run log's rows with German headings, dates, places, reasons, exercise names and finding kinds."""
     from workbench.german import when
     from workbench.privacy import KIND_LABELS
@@ -514,6 +516,8 @@ def readable_runs(frame: pd.DataFrame, titles: Mapping[str, str] | None = None) 
         shown["reason"] = shown["reason"].map(lambda v: REASONS.get(v, v))
     if "findings" in shown:
         shown["findings"] = shown["findings"].map(findings)
+    if "endpoint_id" in shown and services:
+        shown["endpoint_id"] = shown["endpoint_id"].map(lambda e: services.get(e, e))
     if "purpose" in shown:
         shown["purpose"] = shown["purpose"].map(lambda p: exercise_name(str(p), dict(titles or {})))
     for column in ("prompt_tokens", "completion_tokens"):

@@ -165,11 +165,11 @@ def flesch_band(score: float) -> str:
 
 def school_grade(wiener: float) -> str:
     """The Wiener Sachtextformel read as a school grade, in German."""
-    grade = round(wiener)
+    grade = int(wiener + 0.5)  # 14,5 is grade 15, as people round (not to the even number)
     if grade <= WIENER_SCALE[0]:
-        return "Schulstufe 4 oder darunter (sehr leicht)"
+        return "Schulstufe 4 oder darunter"
     if grade >= WIENER_SCALE[1]:
-        return "Schulstufe 15 (sehr schwer)"
+        return "Schulstufe 15"
     return f"etwa Schulstufe {grade}"
 
 

@@ -111,10 +111,29 @@ def show_record_problem(gateway: Gateway) -> None:
 def chart(figure: Any, key: str, container: Any = None) -> None:
     """A Plotly chart in German: decimal comma and thousands point, dates as 09.03. (not "Mar 9")."""
     figure.update_layout(separators=",.")
+    counts = _counts(figure)
+    if counts:  # whole-number ticks (no "0,5 Bewertungen")
+        figure.update_yaxes(tickformat="d", dtick=max(1, -(-max(counts) // 8)))
     for axis in ("xaxis", "yaxis"):
         if getattr(figure.layout, axis).type == "date" or _has_dates(figure, axis[0]):
             figure.update_layout({axis: {"tickformat": "%d.%m.", "hoverformat": "%d.%m.%Y"}})
     (container or st).plotly_chart(figure, width="stretch", key=key)
+
+
+def _counts(figure: Any) -> list[int]:
+    """The y values when every trace holds whole numbers (counts), else an empty list."""
+    import numpy as np
+
+    values: list[int] = []
+    for trace in figure.data:
+        y = getattr(trace, "y", None)
+        if y is None or getattr(trace, "orientation", None) == "h":
+            return []
+        for v in y:
+            if isinstance(v, bool | np.bool_) or not isinstance(v, int | np.integer):
+                return []
+            values.append(int(v))
+    return values
 
 
 def _has_dates(figure: Any, letter: str) -> bool:

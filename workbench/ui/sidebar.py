@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from workbench.config import Endpoint
 from workbench.gateway import EndpointStatus, Gateway
 from workbench.policy import DEFAULT_SCHUTZSTUFE, Schutzstufe
 from workbench.ui import state
@@ -12,6 +13,14 @@ _STUFE_LABELS = {
     1: "Schutzstufe 1 – ohne Personenbezug",
     2: "Schutzstufe 2 – mit Personenbezug",
 }
+
+
+def _service_label(endpoint: Endpoint) -> str:
+    """ "Lokales Ollama (lokal)"; a label that already says where it runs is not said twice."""
+    stem = "lokal" if endpoint.is_local else "öffentlich"
+    if stem in endpoint.label.lower():
+        return endpoint.label
+    return f"{endpoint.label} ({endpoint.classification.german})"
 
 
 def _status_line(status: EndpointStatus, level: Schutzstufe) -> str:
@@ -51,7 +60,7 @@ def render(gw: Gateway) -> state.Selection:
             st.selectbox(
                 "KI-Dienst",
                 ids,
-                format_func=lambda i: f"{usable[i].label} ({usable[i].classification.german})",
+                format_func=lambda i: _service_label(usable[i]),
                 key=state.KEY_ENDPOINT,
             )
             endpoint = usable[st.session_state[state.KEY_ENDPOINT]]
