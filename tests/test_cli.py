@@ -282,3 +282,11 @@ def test_without_pseudonymize_the_refusal_keeps_its_short_advice(workbench_env, 
     assert "Verwenden Sie --schutzstufe 2 mit einem lokalen Modell" in err
     assert "nicht erlaubt" not in err
     assert fake_openai.requests == []
+
+
+def test_ask_names_an_unknown_service_and_the_status_command(workbench_env, capsys, fake_ollama, fake_openai):
+    assert main(["ask", "--endpoint", "gibtsnicht", "Hallo"]) == 2
+    err = capsys.readouterr().err
+    assert "„gibtsnicht“ gibt es in dieser Werkbank nicht" in err and "ollama, openai" in err
+    assert "workbench status" in err
+    assert fake_ollama.chat_requests == [] and fake_openai.requests == []

@@ -195,6 +195,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
             )
             return EXIT_REFUSED
         endpoint_id = default.id
+    elif gateway.settings.endpoint(endpoint_id) is None:
+        known = ", ".join(e.id for e in gateway.settings.endpoints) or "keiner"
+        _err(
+            f"Einen KI-Dienst „{endpoint_id}“ gibt es in dieser Werkbank nicht (eingerichtet: {known}). "
+            "Nichts wurde gesendet. `workbench status` zeigt die Dienste mit Einstufung und Erreichbarkeit."
+        )
+        return EXIT_REFUSED
     request = ChatRequest(
         messages=[{"role": "user", "content": prompt}],
         schutzstufe=args.schutzstufe,
