@@ -183,3 +183,9 @@ def test_count_charts_have_whole_number_ticks(monkeypatch):
     )
     assert shown[0].layout.yaxis.dtick == 1 and shown[0].layout.yaxis.tickformat == "d"
     assert shown[1].layout.yaxis.dtick is None  # not a count
+
+
+def test_model_sizes_in_german():
+    assert german.parameter_count("3.2B") == "3,2 Mrd."
+    assert german.parameter_count("270M") == "270 Mio."
+    assert german.parameter_count(None) is None and german.parameter_count("unbekannt") == "unbekannt"

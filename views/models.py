@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from workbench import german
 from workbench.access import Action
 from workbench.errors import WorkbenchError
 from workbench.gateway import ChatRequest
@@ -58,7 +59,7 @@ for option in gw.options(level):
                         round(m.size_bytes / 1e9, 2) if m.size_bytes else None for m in status.models
                     ],
                     "Familie": [m.family for m in status.models],
-                    "Parameter": [m.parameter_size for m in status.models],
+                    "Parameter": [german.parameter_count(m.parameter_size) for m in status.models],
                     "Quantisierung": [m.quantization for m in status.models],
                 }
             ).dropna(axis=1, how="all")

@@ -47,3 +47,18 @@ def when(value: object) -> str:
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     return str(value)
+
+
+_SCALES = {"K": "Tsd.", "M": "Mio.", "B": "Mrd.", "T": "Bio."}
+
+
+def parameter_count(size: object) -> object:
+    """A model size as Ollama reports it ("3.2B", "270M") in German ("3,2 Mrd."); anything else unchanged."""
+    text = str(size or "").strip()
+    if len(text) > 1 and text[-1].upper() in _SCALES:
+        try:
+            value = float(text[:-1])
+        except ValueError:
+            return size
+        return f"{number(value)} {_SCALES[text[-1].upper()]}"
+    return size
