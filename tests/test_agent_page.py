@@ -81,13 +81,13 @@ def test_report_lists_the_flagged_tours_as_a_markdown_table():
     )
     report = report_markdown([], analysis)
     lines = report.splitlines()
-    header = next(line for line in lines if line.startswith("| tour_id"))
+    header = next(line for line in lines if line.startswith("| Tour"))
     assert [cell.strip() for cell in header.strip("|").split("|")] == [
-        "tour_id",
-        "bezirk",
-        "fraktion",
-        "reasons",
-        "complaints",
+        "Tour",
+        "Bezirk",
+        "Fraktion",
+        "Auffälligkeiten",
+        "Beschwerden",
     ]
     assert any(line.startswith("| T05") and "+40 %" in line for line in lines)
     assert not any("T01" in line for line in lines)
@@ -194,3 +194,14 @@ def test_new_data_starts_the_agent_anew(workbench_env, fake_ollama):
     assert "Kommentar zu den Beispieldaten." not in texts(at.markdown)
     assert "Neue Daten geladen" in texts(at.info)
     assert at.session_state["ag_outcomes"] == []
+
+
+def test_guided_steps_run_the_tools_their_titles_name():
+    from workbench.agent import STEPS
+
+    third, fourth = STEPS[2], STEPS[3]
+    assert "Bürgerfeedback" in third.title and (third.tool, *third.also) == (
+        "auffaellige_touren",
+        "beschwerden_abgleichen",
+    )
+    assert fourth.tool is None  # charts and recommendations come from the facts already gathered

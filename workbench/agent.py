@@ -131,7 +131,8 @@ class Step:
     title: str
     intent: str
     instruction: str
-    tool: str | None  # the tool guided mode runs; None: the model writes from earlier results
+    tool: str | None  # the tool guided mode runs (and tool mode asks for first); None: earlier results only
+    also: tuple[str, ...] = ()  # further tools guided mode runs in this step, after `tool`
 
 
 STEPS = (
@@ -141,10 +142,10 @@ STEPS = (
          "Schritt 2: Prüfen Sie, ob die gemeldeten Abfallmengen mit den GPS-Daten übereinstimmen.", "mengen_pruefen"),
     Step(3, "Auffällige Touren und Bürgerfeedback", "Der Agent bestimmt auffällige Touren und gleicht sie mit Beschwerden ab.",
          "Schritt 3: Identifizieren Sie Touren mit Auffälligkeiten und gleichen Sie sie mit dem Bürgerfeedback ab.",
-         "auffaellige_touren"),
+         "auffaellige_touren", ("beschwerden_abgleichen",)),
     Step(4, "Diagramme und Empfehlungen", "Die Werkbank zeichnet Diagramme; der Agent schreibt Empfehlungen aus den Fakten.",
          "Schritt 4: Schreiben Sie eine kurze Empfehlungsliste (höchstens fünf Punkte) für effizientere Touren – "
-         "ausschließlich auf Grundlage der Werkzeugergebnisse.", "beschwerden_abgleichen"),
+         "ausschließlich auf Grundlage der Werkzeugergebnisse.", None),
 )  # fmt: skip
 
 
@@ -345,15 +346,15 @@ def _guided(
     history: AgentHistory,
     ask: Callable[..., Result],
 ) -> StepResult:
-    """Guided mode: the workbench calls the step's tool, the model comments on its result."""
+    """Guided mode: the workbench calls the step's tools, the model comments on their results."""
     step = outcome.step
-    guided_run = run_tool(data, step.tool, {}) if step.tool else None
-    if guided_run:
+    for tool in (step.tool, *step.also) if step.tool else ():
+        guided_run = run_tool(data, tool, {})
         outcome.tool_runs.append(guided_run)
         history.append(
             {
                 "role": "user",
-                "content": f"Ergebnis des Werkzeugs „{step.tool}“:\n{_json(guided_run.result or guided_run.error)}",
+                "content": f"Ergebnis des Werkzeugs „{tool}“:\n{_json(guided_run.result or guided_run.error)}",
             }
         )
     outcome.comment = ask(None)
