@@ -189,3 +189,11 @@ def test_model_sizes_in_german():
     assert german.parameter_count("3.2B") == "3,2 Mrd."
     assert german.parameter_count("270M") == "270 Mio."
     assert german.parameter_count(None) is None and german.parameter_count("unbekannt") == "unbekannt"
+
+
+def test_the_chat_markdown_export_keeps_a_prompt_literal():
+    from workbench.transparency import Turn, export_conversation_markdown
+
+    prompt = "Anschrift:\nMusterweg 1\n---\nMit ``Code`` und # Raute"
+    text = export_conversation_markdown([Turn("user", prompt, None)])
+    assert f"```text\n{prompt}\n```" in text  # fenced: no heading from "---", line breaks kept

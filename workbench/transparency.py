@@ -10,6 +10,7 @@ JSON), as Art. 50 AI Act asks. Results computed without a model carry a notice t
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -204,13 +205,20 @@ class Turn:
     notice: Notice | None = None
 
 
+def _literal_block(text: str) -> str:
+    """What a person typed, kept literal in Markdown: a fenced block longer than any backtick run inside."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
 def export_conversation_markdown(turns: Sequence[Turn], title: str = "Gespräch") -> str:
     notices = [t.notice.to_dict() for t in turns if t.notice]
     meta = {"title": title, "ai_generated": bool(notices), "generator": TOOL_NAME, "transparency": notices}
     body = [f"# {title}", ""]
     for turn in turns:
         if turn.role == "user":
-            body += ["**Sie:**", "", turn.content.rstrip(), ""]
+            body += ["**Sie:**", "", _literal_block(turn.content.rstrip()), ""]
         else:
             label = f"**KI ({turn.notice.model}):**" if turn.notice else "**KI:**"
             body += [label, "", turn.content.rstrip(), ""]
