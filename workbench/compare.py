@@ -128,7 +128,7 @@ def diff_html(a: str, b: str) -> str:
             parts.append(f'<del style="background:#ffd8d8">{html.escape(" ".join(left[i1:i2]))}</del>')
         if op in ("insert", "replace"):
             parts.append(
-                f'<ins style="background:#d3f9d8;text-decoration:none">{html.escape(" ".join(right[j1:j2]))}</ins>'
+                f'<ins style="background:#d3f9d8;text-decoration:underline">{html.escape(" ".join(right[j1:j2]))}</ins>'
             )
     return " ".join(parts)
 
