@@ -29,6 +29,14 @@ def number(value: object, decimals: int | None = None) -> str:
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
 
 
+PLACES = {"lokal": "lokal", "oeffentlich": "öffentlich"}
+
+
+def place(location: object) -> object:
+    """Where a service runs, as the record stores it ("oeffentlich"), in German ("öffentlich")."""
+    return PLACES.get(str(location), location) if location is not None else None
+
+
 def plural(count: int, singular: str, plural_form: str) -> str:
     """ "1 Modell", "2 Modelle", "0 Modelle"."""
     return f"{number(count)} {singular if count == 1 else plural_form}"

@@ -29,9 +29,9 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 
-from workbench import storage
+from workbench import german, storage
 from workbench.storage import BUSY_TIMEOUT_S, LOG_FILE, DatabaseUrlError, ratings, runs, workshops
 from workbench.transparency import TIMEZONE
 
@@ -70,7 +70,7 @@ def problem_kind(exc: BaseException) -> str:
         return "config"
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         if type(exc.orig).__module__.startswith("psycopg"):
-            return "unreachable" if isinstance(exc, storage_operational_errors()) else "other"
+            return "unreachable" if isinstance(exc, OperationalError | InterfaceError) else "other"
         exc = exc.orig
     if isinstance(exc, OSError):
         return "not_writable"
@@ -86,12 +86,6 @@ def problem_kind(exc: BaseException) -> str:
     if primary in (_SQLITE_PERM, _SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_IOERR) or "readonly" in text:
         return "not_writable"
     return "other"
-
-
-def storage_operational_errors() -> tuple[type[BaseException], ...]:
-    from sqlalchemy.exc import InterfaceError, OperationalError
-
-    return (OperationalError, InterfaceError)
 
 
 def describe_problem(exc: BaseException, path: Path | str) -> str:
@@ -397,7 +391,7 @@ class RunLog:
             .order_by(runs.c.schutzstufe, runs.c.endpoint_id, runs.c.decision)
         )
         counts = self._frame(query)
-        return counts.assign(Ort=counts["Ort"].map(lambda v: _PLACES.get(v, v))) if len(counts) else counts
+        return counts.assign(Ort=counts["Ort"].map(german.place)) if len(counts) else counts
 
     # --- retention ------------------------------------------------------------------------------
 
@@ -492,14 +486,13 @@ REASONS = {
     "unknown_endpoint": "unbekannter Dienst",
     "unclassified_endpoint": "Dienst ohne Einstufung",
 }
-_PLACES = {"lokal": "lokal", "oeffentlich": "öffentlich"}
 
 
 def readable_runs(
     frame: pd.DataFrame, titles: Mapping[str, str] | None = None, services: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
     """The run log's rows with German headings, dates, places, reasons, exercise names and finding kinds."""
-    from workbench.german import when
+
     from workbench.privacy import KIND_LABELS
     from workbench.workshop import exercise_name
 
@@ -509,9 +502,9 @@ def readable_runs(
 
     shown = frame[[c for c in RUN_COLUMNS if c in frame.columns]].copy()
     if "created_at" in shown:
-        shown["created_at"] = shown["created_at"].map(when)
+        shown["created_at"] = shown["created_at"].map(german.when)
     if "location" in shown:
-        shown["location"] = shown["location"].map(lambda v: _PLACES.get(v, v))
+        shown["location"] = shown["location"].map(german.place)
     if "reason" in shown:
         shown["reason"] = shown["reason"].map(lambda v: REASONS.get(v, v))
     if "findings" in shown:

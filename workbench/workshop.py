@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench import german
 from workbench.privacy import KIND_LABELS
 from workbench.transparency import format_time, now
 
@@ -34,7 +35,6 @@ TOPICS = {
     "regeln": "Regeln der Guideline: freigegebene Dienste, keine personenbezogenen Daten in öffentliche Dienste, "
     "Datenschutz-Check",
 }
-_PLACES = {"lokal": "lokal", "oeffentlich": "öffentlich"}
 
 
 def verdict_label(verdict: str, location_a: object, location_b: object) -> str:
@@ -42,8 +42,8 @@ def verdict_label(verdict: str, location_a: object, location_b: object) -> str:
     if verdict not in ("A besser", "B besser"):
         return verdict
     winner, loser = (location_a, location_b) if verdict == "A besser" else (location_b, location_a)
-    if winner in _PLACES and loser in _PLACES and winner != loser:
-        return f"{_PLACES[str(winner)]} besser"
+    if winner in german.PLACES and loser in german.PLACES and winner != loser:
+        return f"{german.place(winner)} besser"
     return verdict
 
 
