@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
@@ -55,3 +57,23 @@ def stop(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@contextmanager
+def app_running(env: dict[str, str], folder: Path, port: int | None = None) -> Iterator[str]:
+    """The app (`workbench run`, headless) on `port` or a free one; yields its address.
+
+    Its output goes to folder/streamlit.log; once it has stopped, the log must hold no traceback.
+    """
+    port = port or free_port()
+    log_path = folder / "streamlit.log"
+    with log_path.open("w") as log:
+        process = start_app(port, env, folder, log)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_answering(f"{url}/_stcore/health", process, "streamlit", 60, log_path)
+            yield url
+        finally:
+            stop(process)
+    server_log = log_path.read_text()
+    assert "Traceback" not in server_log, server_log

@@ -19,7 +19,7 @@ import pytest
 from tests.chromium import ARTIFACTS, new_page, wait_idle
 from tests.conftest import API_KEY
 from tests.fakes import Reply
-from tests.processes import free_port, start_app, stop, wait_until_answering
+from tests.processes import app_running
 
 pytestmark = pytest.mark.browser
 
@@ -113,19 +113,11 @@ def app_url(_ollama_server, _openai_server, tmp_path_factory, request):
         WORKBENCH_CONFIG=str(config),
         PYTHONUNBUFFERED="1",
     )
-    port = free_port()
-    log_path = folder / "streamlit.log"
-    with log_path.open("w") as log:
-        process = start_app(port, env, folder, log)
-        url = f"http://127.0.0.1:{port}"
+    with app_running(env, folder) as url:
         try:
-            wait_until_answering(f"{url}/_stcore/health", process, "streamlit", 60, log_path)
             yield url
         finally:
-            stop(process)
             _write_summary(request)
-    server_log = log_path.read_text()
-    assert "Traceback" not in server_log, server_log
 
 
 def _write_summary(request) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from tests.chromium import ARTIFACTS, STATE_TIMEOUT_MS, new_page, wait_idle
 from tests.fakes import Reply
-from tests.processes import free_port, start_app, stop, wait_until_answering
+from tests.processes import app_running
 
 pytestmark = pytest.mark.browser
 
@@ -29,19 +29,9 @@ def _wait_until(condition, what: str, timeout: float = STATE_TIMEOUT_MS / 1000) 
 def _start_app(workbench_env, tmp_path, config_text: str):
     config = tmp_path / "browser.toml"
     config.write_text(config_text, encoding="utf-8")
-    port = free_port()
     env = {**workbench_env, "WORKBENCH_CONFIG": str(config), "PYTHONUNBUFFERED": "1"}
-    log_path = tmp_path / "streamlit.log"
-    with log_path.open("w") as log:
-        process = start_app(port, env, tmp_path, log)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_answering(f"{url}/_stcore/health", process, "streamlit", 60, log_path)
-            yield url
-        finally:
-            stop(process)
-    server_log = log_path.read_text()
-    assert "Traceback" not in server_log, server_log
+    with app_running(env, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 import pytest
 
 from tests.chromium import ARTIFACTS, new_page, wait_idle
-from tests.processes import free_port, start_app, stop, wait_until_answering
+from tests.processes import app_running
 from workbench.history import RunLog
 
 
@@ -21,7 +21,7 @@ def two_instances(workbench_env, tmp_path, postgres_url) -> Iterator[tuple[str, 
     """Instances A and B: two `workbench run` processes on their own ports and data folders, one database."""
     config = tmp_path / "workbench.toml"
     config.write_text('[organisation]\nname = "Stadt Musterstadt"\n', encoding="utf-8")
-    urls, logs = [], []
+    urls = []
     with ExitStack() as stack:
         for name in ("a", "b"):
             folder = tmp_path / f"instanz-{name}"
@@ -33,18 +33,8 @@ def two_instances(workbench_env, tmp_path, postgres_url) -> Iterator[tuple[str, 
                 "WORKBENCH_DATA_DIR": str(folder / "daten"),  # nothing may be shared through a local file
                 "PYTHONUNBUFFERED": "1",
             }
-            port = free_port()
-            log_path = folder / "streamlit.log"
-            log = stack.enter_context(log_path.open("w"))
-            process = start_app(port, env, folder, log)
-            stack.callback(stop, process)
-            urls.append(f"http://127.0.0.1:{port}")
-            logs.append((process, log_path))
-        for url, (process, log_path) in zip(urls, logs, strict=True):
-            wait_until_answering(f"{url}/_stcore/health", process, "streamlit", 60, log_path)
+            urls.append(stack.enter_context(app_running(env, folder)))
         yield urls[0], urls[1]
-    for _, log_path in logs:
-        assert "Traceback" not in log_path.read_text()
     for folder in ("instanz-a", "instanz-b"):
         assert not (tmp_path / folder / "daten" / "protokoll.sqlite3").exists()
 

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 
 from tests.chromium import ARTIFACTS, new_page, wait_idle
 from tests.fakes import Reply
-from tests.processes import free_port, start_app, stop, wait_until_answering
+from tests.processes import app_running, free_port, stop, wait_until_answering
 
 pytestmark = pytest.mark.browser
 
@@ -87,15 +87,8 @@ def signed_in_app(workbench_env, tmp_path, identity_provider, postgres_url) -> I
         "WORKBENCH_DATABASE_URL": postgres_url,
         "PYTHONUNBUFFERED": "1",
     }
-    log_path = tmp_path / "streamlit.log"
-    with log_path.open("w") as log:
-        process = start_app(port, env, tmp_path, log)
-        try:
-            wait_until_answering(f"{url}/_stcore/health", process, "streamlit", 60, log_path)
-            yield url
-        finally:
-            stop(process)
-    assert "Traceback" not in log_path.read_text()
+    with app_running(env, tmp_path, port):
+        yield url
 
 
 def sign_in(browser, app: str, subject: str):
